@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The outrider command: run, validate, version.
+import { parseArgs } from 'node:util';
+import { Agent } from './agent.js';
+import { formatProblem } from './component.js';
+import { factoryMap } from './factories.js';
+import { agentVersion } from './version.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/loader.js';
+
+const USAGE = `usage: outrider <command> [options]
+
+commands:
+  run [--config FILE]        run the agent (default: $OUTRIDER_CONFIG, else the embedded default config)
+  validate --config FILE     check a config; prints every problem with its key path, exit 1 on problems
+  version                    print the version
+`;
+
+async function run(configPath: string | undefined): Promise<void> {
+  let agent: Agent;
+  try {
+    agent = await Agent.start({ path: configPath });
+  } catch (err) {
+    process.stderr.write(`outrider: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) { process.stderr.write(`outrider: ${signal} again, exiting now\n`); process.exit(1); }
+    const timer = setTimeout(() => {
+      agent.logger.error({ timeoutMs: agent.config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, agent.config.shutdownTimeoutMs);
+    timer.unref();
+    agent.stop().then(() => process.exit(0), (err) => { agent.logger.error({ err }, 'shutdown failed'); process.exit(1); });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function validate(configPath: string | undefined): void {
+  const loaded = loadConfig(configPath ?? DEFAULT_CONFIG_PATH, factoryMap());
+  if (loaded.problems.length === 0) {
+    process.stdout.write(`${loaded.source}: valid\n`);
+    process.exit(0);
+  }
+  process.stderr.write(`${loaded.source}: ${loaded.problems.length} problem(s)\n`);
+  for (const p of loaded.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+  process.exit(1);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'run'] = positionals;
+  if (values.help) { process.stdout.write(USAGE); return; }
+  const configPath = values.config ?? (process.env.OUTRIDER_CONFIG || undefined);
+  switch (command) {
+    case 'run': return run(configPath);
+    case 'validate':
+      if (!values.config) { process.stderr.write(`outrider validate: --config FILE is required\n${USAGE}`); process.exit(2); }
+      return validate(values.config);
+    case 'version': process.stdout.write(`outrider ${agentVersion()}\n`); return;
+    default: process.stderr.write(`outrider: unknown command '${command}'\n${USAGE}`); process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`outrider: ${(err as Error).message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,23 @@
+// The component registry: every factory the agent knows, one line each.
+import type { Factory } from './component.js';
+import { otlpReceiverFactory } from '../receivers/otlp/index.js';
+import { batchFactory } from '../processors/batch/index.js';
+import { memoryLimiterFactory } from '../processors/memory_limiter/index.js';
+import { debugFactory } from '../exporters/debug/index.js';
+import { fileFactory } from '../exporters/file/index.js';
+
+/** The built-in factories. */
+export const builtinFactories: readonly Factory[] = [
+  otlpReceiverFactory,
+  memoryLimiterFactory,
+  batchFactory,
+  debugFactory,
+  fileFactory,
+];
+
+/** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */
+export function factoryMap(extra: readonly Factory[] = []): Map<string, Factory> {
+  const map = new Map<string, Factory>();
+  for (const f of [...builtinFactories, ...extra]) map.set(`${f.kind}:${f.type}`, f);
+  return map;
+}

@@ -1,0 +1,142 @@
+// The metric registry served at /metrics: translated OTLP metrics, series owned by processors
+// (span metrics, SLO, cost) and the agent's own telemetry, rendered as Prometheus text or OpenMetrics.
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { CounterVec, ExpHistogramVec, GaugeVec, HistogramVec } from './metric-registry/instruments.js';
+import { prefersOpenMetrics } from './metric-registry/negotiate.js';
+import { OPENMETRICS_CONTENT_TYPE, renderFamilies, TEXT_CONTENT_TYPE } from './metric-registry/render.js';
+import { selfFamilies, selfTargetInfo } from './metric-registry/self-metrics.js';
+import type { Family, MetricSource } from './metric-registry/types.js';
+
+export type { Family, FamilyType, MetricSource, ExemplarRef, NumberSeries, HistogramSeries, SummarySeries } from './metric-registry/types.js';
+export { CounterVec, GaugeVec, HistogramVec, ExpHistogramVec } from './metric-registry/instruments.js';
+export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './metric-registry/render.js';
+
+/**
+ * What components see of the registry (`CreateSettings.registry`).
+ *
+ * Two ways to own series:
+ * - push: `counter` / `gauge` / `histogram` / `expHistogram` create a vector registered at once;
+ *   update it on the hot path (cache `vec.series(values)` handles) and `unregister` it at shutdown;
+ * - pull: `register(source)` adds a {@link MetricSource} whose `collect(nowMs)` is called at
+ *   every scrape (the prometheus exporter uses this for its accumulated, expiring series).
+ *
+ * Family names are merged across sources when their types agree; a later family with the same
+ * name and another type is dropped from the scrape (as the Collector drops conflicting metrics).
+ */
+export interface MetricRegistry {
+  /** Renders the exposition for an Accept header: Prometheus text 0.0.4 or OpenMetrics 1.0. */
+  render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  /** Adds a pull source; returns a function that removes it. */
+  register(source: MetricSource): () => void;
+  /** Removes a source or vector added earlier (no-op if absent). */
+  unregister(source: MetricSource): void;
+  /** A counter vector; `name` should end in `_total`. */
+  counter(name: string, help: string, labelNames: readonly string[]): CounterVec;
+  /** A gauge vector. */
+  gauge(name: string, help: string, labelNames: readonly string[]): GaugeVec;
+  /** A classic histogram vector with ascending bucket upper bounds (`+Inf` implied). */
+  histogram(name: string, help: string, labelNames: readonly string[], bounds: readonly number[]): HistogramVec;
+  /** An exponential histogram vector (≤ `maxSize` buckets per sign), exposed as classic buckets. */
+  expHistogram(name: string, help: string, labelNames: readonly string[], maxSize: number): ExpHistogramVec;
+  /** Turns OpenMetrics negotiation on or off (the prometheus exporter's `enable_open_metrics`). */
+  setOpenMetrics(enabled: boolean): void;
+}
+
+/** Options of {@link PrometheusRegistry}. */
+export interface PrometheusRegistryOptions {
+  /**
+   * The agent's self-telemetry reader (`new PrometheusExporter({ preventServerStart: true })`
+   * registered on the agent's MeterProvider). Its metrics are collected at each scrape and
+   * appended, with the agent's resource merged into `target_info`.
+   */
+  selfTelemetry?: PrometheusExporter;
+  /** Clock for expiration, ms since the epoch (tests). Default `Date.now`. */
+  now?: () => number;
+  /** Whether OpenMetrics may be negotiated. Default true. */
+  openMetrics?: boolean;
+  /** Called when a family is dropped because its type conflicts with an earlier one. */
+  onConflict?: (name: string, kept: string, dropped: string) => void;
+}
+
+/** The registry served at `/metrics`. One per agent; no module-level state. */
+export class PrometheusRegistry implements MetricRegistry {
+  private readonly sources: MetricSource[] = [];
+  private readonly now: () => number;
+  private openMetrics: boolean;
+
+  constructor(private readonly opts: PrometheusRegistryOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.openMetrics = opts.openMetrics ?? true;
+  }
+
+  register(source: MetricSource): () => void {
+    this.sources.push(source);
+    return () => this.unregister(source);
+  }
+
+  unregister(source: MetricSource): void {
+    const i = this.sources.indexOf(source);
+    if (i >= 0) this.sources.splice(i, 1);
+  }
+
+  counter(name: string, help: string, labelNames: readonly string[]): CounterVec {
+    const v = new CounterVec(name, help, labelNames);
+    this.register(v);
+    return v;
+  }
+
+  gauge(name: string, help: string, labelNames: readonly string[]): GaugeVec {
+    const v = new GaugeVec(name, help, labelNames);
+    this.register(v);
+    return v;
+  }
+
+  histogram(name: string, help: string, labelNames: readonly string[], bounds: readonly number[]): HistogramVec {
+    const v = new HistogramVec(name, help, labelNames, bounds);
+    this.register(v);
+    return v;
+  }
+
+  expHistogram(name: string, help: string, labelNames: readonly string[], maxSize: number): ExpHistogramVec {
+    const v = new ExpHistogramVec(name, help, labelNames, maxSize);
+    this.register(v);
+    return v;
+  }
+
+  setOpenMetrics(enabled: boolean): void {
+    this.openMetrics = enabled;
+  }
+
+  /** Every family from every source, merged by name, in first-seen order. */
+  async collect(): Promise<Family[]> {
+    const now = this.now();
+    const byName = new Map<string, { f: Family; extra: Family[] }>();
+    const add = (f: Family): void => {
+      const seen = byName.get(f.name);
+      if (!seen) byName.set(f.name, { f, extra: [] });
+      else if (seen.f.type === f.type) seen.extra.push(f);
+      else this.opts.onConflict?.(f.name, seen.f.type, f.type);
+    };
+    for (const src of [...this.sources]) {
+      for (const f of await src.collect(now)) add(f);
+    }
+    if (this.opts.selfTelemetry) {
+      const { resourceMetrics } = await this.opts.selfTelemetry.collect();
+      add(selfTargetInfo(resourceMetrics));
+      for (const f of selfFamilies(resourceMetrics)) add(f);
+    }
+    const out: Family[] = [];
+    for (const { f, extra } of byName.values()) {
+      if (extra.length === 0) { out.push(f); continue; }
+      const all = [f, ...extra];
+      out.push({ ...f, series: (function* () { for (const g of all) yield* g.series as Iterable<never>; })() } as Family);
+    }
+    return out;
+  }
+
+  async render(accept: string | undefined): Promise<{ contentType: string; body: string }> {
+    const om = this.openMetrics && prefersOpenMetrics(accept);
+    const body = renderFamilies(await this.collect(), om);
+    return { contentType: om ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, body };
+  }
+}

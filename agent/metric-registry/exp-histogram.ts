@@ -1,0 +1,124 @@
+// Base-2 exponential histogram state (OTLP semantics): record, merge with downscaling, and
+// conversion to classic `le` buckets for the text formats.
+
+/** Highest scale the OTel spec allows; recording starts here and downscales to fit. */
+export const MAX_SCALE = 20;
+
+/** Dense buckets for one sign: `counts[k]` is bucket index `offset + k`. */
+class Buckets {
+  offset = 0;
+  counts: number[] = [];
+  get empty(): boolean { return this.counts.length === 0; }
+  get last(): number { return this.offset + this.counts.length - 1; }
+  add(index: number, n: number): void {
+    if (this.empty) { this.offset = index; this.counts = [n]; return; }
+    if (index < this.offset) {
+      this.counts = new Array<number>(this.offset - index).fill(0).concat(this.counts);
+      this.offset = index;
+    } else if (index > this.last) {
+      for (let i = this.last; i < index; i++) this.counts.push(0);
+    }
+    this.counts[index - this.offset]! += n;
+  }
+  /** Merges adjacent buckets: index i becomes i >> by. */
+  downscale(by: number): void {
+    if (by <= 0 || this.empty) return;
+    const old = this.counts;
+    const oldOffset = this.offset;
+    this.offset = oldOffset >> by;
+    this.counts = new Array<number>((this.last >> by) - this.offset + 1).fill(0);
+    for (let k = 0; k < old.length; k++) this.counts[((oldOffset + k) >> by) - this.offset]! += old[k]!;
+  }
+}
+
+/** Bucket index of a positive magnitude `v` at `scale`: bucket i covers (base^i, base^(i+1)]. */
+export function expIndex(v: number, scale: number): number {
+  return Math.ceil(Math.log2(v) * 2 ** scale) - 1;
+}
+
+/** Lower boundary base^i of bucket i at `scale`. */
+export function expLowerBound(i: number, scale: number): number {
+  return 2 ** (i / 2 ** scale);
+}
+
+/** An exponential histogram that keeps at most `maxSize` buckets per sign. */
+export class ExpHistogramState {
+  scale = MAX_SCALE;
+  zeroCount = 0;
+  zeroThreshold = 0;
+  sum = 0;
+  count = 0;
+  readonly positive = new Buckets();
+  readonly negative = new Buckets();
+  constructor(readonly maxSize = 160) {}
+
+  private fit(b: Buckets, index: number): number {
+    // downscale until the bucket range including `index` fits in maxSize
+    const lo = b.empty ? index : Math.min(b.offset, index);
+    const hi = b.empty ? index : Math.max(b.last, index);
+    let by = 0;
+    while ((hi >> by) - (lo >> by) + 1 > this.maxSize) by++;
+    if (by > 0) this.downscaleBy(by);
+    return index >> by;
+  }
+
+  private downscaleBy(by: number): void {
+    this.scale -= by;
+    this.positive.downscale(by);
+    this.negative.downscale(by);
+  }
+
+  /** Records `v` with `weight` (default 1). NaN and infinities are ignored. */
+  record(v: number, weight = 1): void {
+    if (!Number.isFinite(v)) return;
+    this.sum += v * weight;
+    this.count += weight;
+    const mag = Math.abs(v);
+    if (mag <= this.zeroThreshold) { this.zeroCount += weight; return; }
+    this.addAt(v > 0 ? this.positive : this.negative, expIndex(mag, this.scale), this.scale, weight);
+  }
+
+  private addAt(b: Buckets, index: number, scale: number, n: number): void {
+    const i = this.fit(b, scale > this.scale ? index >> (scale - this.scale) : index);
+    b.add(i, n);
+  }
+
+  /** Adds another histogram's buckets (OTLP point fields), downscaling to the smaller scale. */
+  merge(p: { scale: number; zeroCount: number; zeroThreshold: number; sum: number | undefined; count: number;
+    positive: { offset: number; bucketCounts: number[] } | null; negative: { offset: number; bucketCounts: number[] } | null }): void {
+    if (p.scale < this.scale) this.downscaleBy(this.scale - p.scale);
+    this.zeroThreshold = Math.max(this.zeroThreshold, p.zeroThreshold);
+    this.zeroCount += p.zeroCount;
+    this.sum += p.sum ?? 0;
+    this.count += p.count;
+    for (const [src, dst] of [[p.positive, this.positive], [p.negative, this.negative]] as const) {
+      if (!src) continue;
+      for (let k = 0; k < src.bucketCounts.length; k++) {
+        const n = src.bucketCounts[k]!;
+        if (n) this.addAt(dst, src.offset + k, p.scale, n);
+      }
+    }
+  }
+
+  /** Classic buckets: ascending `le` bounds (negatives, zero, positives) and per-bucket counts, +Inf last. */
+  toClassic(): { bounds: number[]; counts: number[]; sum: number; count: number } {
+    const bounds: number[] = [];
+    const counts: number[] = [];
+    const neg = this.negative;
+    for (let i = neg.last; i >= neg.offset && !neg.empty; i--) {
+      bounds.push(-expLowerBound(i, this.scale));
+      counts.push(neg.counts[i - neg.offset]!);
+    }
+    if (this.zeroCount > 0 || !neg.empty) {
+      bounds.push(this.zeroThreshold);
+      counts.push(this.zeroCount);
+    }
+    const pos = this.positive;
+    for (let k = 0; k < pos.counts.length; k++) {
+      bounds.push(expLowerBound(pos.offset + k + 1, this.scale));
+      counts.push(pos.counts[k]!);
+    }
+    counts.push(0);
+    return { bounds, counts, sum: this.sum, count: this.count };
+  }
+}

@@ -1,0 +1,68 @@
+// The data the /metrics renderer reads: metric families and their series, as sources produce them.
+
+/** Prometheus family types. `unknown` renders as `untyped` in text 0.0.4. */
+export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'unknown';
+
+/**
+ * An exemplar attached to a counter sample or a histogram bucket (OpenMetrics only).
+ * Ids are kept as bytes and rendered as hex `trace_id`/`span_id` labels at scrape time.
+ */
+export interface ExemplarRef {
+  traceId: Uint8Array | undefined;
+  spanId: Uint8Array | undefined;
+  /** The observed value. */
+  value: number;
+  /** Milliseconds since the epoch, if known. */
+  timeMs: number | undefined;
+}
+
+interface SeriesBase {
+  /** Pre-rendered, sorted, escaped label pairs without braces: `a="x",b="y"`; '' for none. */
+  labels: string;
+  /** Sample timestamp in milliseconds since the epoch, rendered only when set. */
+  timestampMs?: number | undefined;
+}
+
+/** A counter or gauge sample (also `unknown`). */
+export interface NumberSeries extends SeriesBase {
+  value: number;
+  /** Counters only: the most recent exemplar. */
+  exemplar?: ExemplarRef | undefined;
+}
+
+/** A classic histogram: `counts` are per bucket (not cumulative), one more than `bounds` (+Inf). */
+export interface HistogramSeries extends SeriesBase {
+  bounds: readonly number[];
+  counts: ArrayLike<number>;
+  sum: number;
+  count: number;
+  /** One slot per bucket (same length as `counts`); the most recent exemplar that fell in it. */
+  exemplars?: ReadonlyArray<ExemplarRef | undefined> | undefined;
+}
+
+/** A summary: precomputed quantiles plus sum and count. */
+export interface SummarySeries extends SeriesBase {
+  quantiles: ReadonlyArray<{ quantile: number; value: number }>;
+  sum: number;
+  count: number;
+}
+
+export type AnySeries = NumberSeries | HistogramSeries | SummarySeries;
+
+/**
+ * One metric family as rendered. For counters `name` is the sample name used in text 0.0.4
+ * (normally ending in `_total`); OpenMetrics strips `_total` for the family and adds it to samples.
+ */
+export type Family =
+  | { name: string; help: string; type: 'counter' | 'gauge' | 'unknown'; series: Iterable<NumberSeries> }
+  | { name: string; help: string; type: 'histogram'; series: Iterable<HistogramSeries> }
+  | { name: string; help: string; type: 'summary'; series: Iterable<SummarySeries> };
+
+/**
+ * A producer of families, asked at every scrape. Sources registered with
+ * `PrometheusRegistry.register` are collected in registration order; a family name seen
+ * twice with the same type is merged, with a different type the later one is dropped.
+ */
+export interface MetricSource {
+  collect(nowMs: number): Iterable<Family> | Promise<Iterable<Family>>;
+}

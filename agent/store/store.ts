@@ -1,0 +1,54 @@
+// The agent's one SQLite database (WAL), schema versioned by migrations in PRAGMA user_version.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** A migration brings the schema from version (index) to version (index + 1). */
+export type Migration = (db: Database.Database) => void;
+
+export class Store {
+  private db: Database.Database | undefined;
+  private readonly migrations = new Map<string, Migration[]>();
+
+  /** @param path file path, or ':memory:' */
+  constructor(readonly path: string) {}
+
+  /**
+   * Opens the database (lazily, on first use) and applies every registered migration set.
+   * Each owner (`queue`, `slo`, …) keeps its own version in the `schema_versions` table.
+   */
+  get handle(): Database.Database {
+    if (!this.db) {
+      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      const db = new Database(this.path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec('CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+      this.db = db;
+    }
+    return this.db;
+  }
+
+  /** Applies an owner's migrations that have not run yet, each in its own transaction. */
+  migrate(owner: string, migrations: Migration[]): void {
+    const db = this.handle;
+    const row = db.prepare('SELECT version FROM schema_versions WHERE owner = ?').get(owner) as { version: number } | undefined;
+    let version = row?.version ?? 0;
+    const set = db.prepare('INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version');
+    for (; version < migrations.length; version++) {
+      db.transaction(() => {
+        migrations[version]!(db);
+        set.run(owner, version + 1);
+      })();
+    }
+    this.migrations.set(owner, migrations);
+  }
+
+  get isOpen(): boolean { return this.db !== undefined; }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+}

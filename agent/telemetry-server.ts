@@ -1,0 +1,55 @@
+// The telemetry endpoint (default 0.0.0.0:9464): GET /metrics, /healthz and /readyz on one server.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { splitEndpoint } from '../config/schema-helpers.js';
+import type { MetricRegistry } from './metric-registry.js';
+
+export interface TelemetryServerOptions {
+  endpoint: string;
+  registry: MetricRegistry;
+  /** Whether every pipeline has started and the agent is not stopping. */
+  isReady: () => boolean;
+  onScrapeError: (err: unknown) => void;
+}
+
+export class TelemetryServer {
+  private app: FastifyInstance | undefined;
+  private port = 0;
+
+  constructor(private readonly opts: TelemetryServerOptions) {}
+
+  /** host:port actually bound. */
+  get address(): string {
+    return `${splitEndpoint(this.opts.endpoint).host}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const app = Fastify({ logger: false });
+    app.get('/healthz', async (_req, reply) => reply.send({ status: 'ok' }));
+    app.get('/readyz', async (_req, reply) =>
+      this.opts.isReady() ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not ready' }));
+    app.get('/metrics', async (req, reply) => {
+      try {
+        const { contentType, body } = await this.opts.registry.render(req.headers.accept);
+        return reply.type(contentType).send(body);
+      } catch (err) {
+        this.opts.onScrapeError(err);
+        return reply.code(500).type('text/plain').send(`error collecting metrics: ${(err as Error).message}\n`);
+      }
+    });
+    const { host, port } = splitEndpoint(this.opts.endpoint);
+    try {
+      await app.listen({ host, port });
+    } catch (err) {
+      throw new Error(`service.telemetry: cannot listen on ${this.opts.endpoint}: ${(err as Error).message}`);
+    }
+    const addr = app.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+    this.app = app;
+  }
+
+  async shutdown(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
+  }
+}

@@ -1,0 +1,66 @@
+// Loads a config: YAML file (or the embedded default), ${env:…} substitution, validation.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import type { Factory, Problem } from '../agent/component.js';
+import { substituteEnv } from './env.js';
+import { validateConfig, type ResolvedConfig } from './validate.js';
+
+/** The path of the embedded default config (shipped beside this module). */
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
+
+/** Parses YAML text; syntax errors become problems with line and column. */
+export function parseYaml(text: string, source: string): { tree?: unknown; problems: Problem[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: false });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return { path: '', message: `${source}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}` };
+      }),
+    };
+  }
+  return { tree: doc.toJS() ?? {}, problems: [] };
+}
+
+export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string }
+
+/**
+ * Loads and validates a config. `input` is a file path, YAML text (`{ yaml }`) or an already
+ * parsed object (`{ tree }`); undefined loads the embedded default.
+ */
+export function loadConfig(
+  input: string | { yaml: string } | { tree: unknown } | undefined,
+  factories: ReadonlyMap<string, Factory>,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  let tree: unknown;
+  let source: string;
+  if (input === undefined || typeof input === 'string') {
+    source = input ?? DEFAULT_CONFIG_PATH;
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (err) {
+      return { source, problems: [{ path: '', message: `cannot read config file ${source}: ${(err as Error).message}` }] };
+    }
+    const y = parseYaml(text, source);
+    if (y.problems.length) return { source, problems: y.problems };
+    tree = y.tree;
+  } else if ('yaml' in input) {
+    source = '<inline>';
+    const y = parseYaml(input.yaml, source);
+    if (y.problems.length) return { source, problems: y.problems };
+    tree = y.tree;
+  } else {
+    source = '<object>';
+    tree = input.tree;
+  }
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
+    return { source, problems: [{ path: '', message: `${source}: the config must be a YAML mapping` }] };
+  }
+  const problems: Problem[] = [];
+  const substituted = substituteEnv(tree, env, problems);
+  const result = validateConfig(substituted, factories);
+  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems] };
+}

@@ -1,0 +1,78 @@
+// Shared zod building blocks for component configs: durations, sizes, endpoints, numbers from env.
+import { z } from 'zod';
+
+const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const durationRe = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/;
+
+/** Parses "200ms", "1m30s", "2h" into milliseconds; undefined when it is not a duration. */
+export function parseDurationMs(text: string): number | undefined {
+  let rest = text.trim();
+  if (rest === '' ) return undefined;
+  if (rest === '0') return 0;
+  let total = 0;
+  while (rest.length > 0) {
+    const m = durationRe.exec(rest);
+    if (!m) return undefined;
+    total += Number(m[1]) * durationUnits[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  return total;
+}
+
+/** A duration written like the Collector's ("200ms", "5s", "1m30s"); parsed to milliseconds. */
+export function duration() {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const ms = typeof v === 'number' ? (v === 0 ? 0 : undefined) : parseDurationMs(v);
+    if (ms === undefined || ms < 0) {
+      ctx.issues.push({ code: 'custom', input: v, message: `expected a duration like 200ms, got '${v}'` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A non-negative number, also accepted as a numeric string (values from ${env:…}). */
+export function num(opts: { int?: boolean; min?: number; max?: number } = {}) {
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+    const what = opts.int ? 'an integer' : 'a number';
+    if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n))) {
+      ctx.issues.push({ code: 'custom', input: v, message: `expected ${what}, got '${v}'` });
+      return z.NEVER;
+    }
+    if (opts.min !== undefined && n < opts.min) {
+      ctx.issues.push({ code: 'custom', input: v, message: `must be at least ${opts.min}, got ${n}` });
+      return z.NEVER;
+    }
+    if (opts.max !== undefined && n > opts.max) {
+      ctx.issues.push({ code: 'custom', input: v, message: `must be at most ${opts.max}, got ${n}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+/** A boolean, also accepted as "true"/"false" (values from ${env:…}). */
+export function bool() {
+  return z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
+}
+
+/** host:port; the host may be empty (all interfaces), a name, IPv4 or [IPv6]; port 0 picks a free one. */
+export function endpoint() {
+  return z.string().transform((v, ctx) => {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]*):(\d{1,5})$/.exec(v);
+    if (!m || Number(m[2]) > 65535) {
+      ctx.issues.push({ code: 'custom', input: v, message: `must be host:port, got '${v}'` });
+      return z.NEVER;
+    }
+    return v;
+  });
+}
+
+/** Splits a validated endpoint into host and port (IPv6 brackets removed, empty host = all interfaces). */
+export function splitEndpoint(ep: string): { host: string; port: number } {
+  const i = ep.lastIndexOf(':');
+  let host = ep.slice(0, i);
+  if (host.startsWith('[')) host = host.slice(1, -1);
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(ep.slice(i + 1)) };
+}

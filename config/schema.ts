@@ -1,0 +1,38 @@
+// The top-level config schema: storage, component sections, and service (telemetry, pipelines).
+import { z } from 'zod';
+import { duration, endpoint } from './schema-helpers.js';
+
+const idList = z.array(z.string());
+
+export const pipelineSchema = z.strictObject({
+  receivers: idList.min(1, 'a pipeline needs at least one receiver'),
+  processors: idList.default([]),
+  exporters: idList.min(1, 'a pipeline needs at least one exporter'),
+});
+
+/** Component sections map an id (`type` or `type/name`) to that instance's config (null = defaults). */
+const section = z.record(z.string(), z.unknown()).nullable().transform((v) => v ?? {});
+
+export const rootSchema = z.strictObject({
+  storage: z.strictObject({
+    /** SQLite database file (WAL). */
+    path: z.string().min(1).default('./data/outrider.db'),
+  }).prefault({}),
+  receivers: section.default({}),
+  processors: section.default({}),
+  exporters: section.default({}),
+  service: z.strictObject({
+    telemetry: z.strictObject({
+      /** Serves /metrics, /healthz and /readyz. */
+      endpoint: endpoint().default('0.0.0.0:9464'),
+      logs: z.strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      }).prefault({}),
+    }).prefault({}),
+    pipelines: z.record(z.string(), pipelineSchema),
+    /** How long SIGTERM may take to flush before the process exits anyway. */
+    shutdown_timeout: duration().default(30_000),
+  }),
+});
+
+export type RootConfig = z.output<typeof rootSchema>;

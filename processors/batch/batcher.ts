@@ -1,0 +1,116 @@
+// batch processor: joins small batches into bigger ones by size or timeout, sends them downstream
+// in order, retries retryable failures, and refuses new data while too much is pending.
+import type { Counter } from '@opentelemetry/api';
+import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
+import { once } from '../../agent/component.js';
+import { asOutriderError, errors } from '../../agent/errors.js';
+import { itemCount, itemUnit } from '../../agent/pdata/count.js';
+import { mergeBatches, splitBatch } from '../../agent/pdata/merge.js';
+import type { Signal, SignalData } from '../../agent/pdata/model.js';
+import type { BatchConfig } from './config.js';
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+export class Batcher<S extends Signal> implements Component, Consumer<SignalData[S]> {
+  readonly mutates = false;
+  private parts: SignalData[S][] = [];
+  private partItems = 0;
+  /** Batches ready to send, oldest first. */
+  private ready: Array<{ data: SignalData[S]; items: number }> = [];
+  /** Items buffered, ready or in flight. */
+  private pendingItems = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly maxPending: number;
+  private readonly attrs: Record<string, string>;
+  private readonly dropped: Counter;
+  private readonly refused: Counter;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly config: BatchConfig,
+    private readonly signal: S,
+    private readonly next: Consumer<SignalData[S]>,
+  ) {
+    this.maxPending = config.max_pending_items > 0 ? config.max_pending_items : config.send_batch_size * 10;
+    this.attrs = { processor: settings.id, pipeline: settings.pipeline ?? '' };
+    const unit = itemUnit(signal);
+    this.dropped = settings.meter.createCounter(`outrider_processor_dropped_${unit}`, { description: 'Items dropped by a processor, by reason.' });
+    this.refused = settings.meter.createCounter(`outrider_processor_refused_${unit}`, { description: 'Items refused by a processor (the sender is asked to retry).' });
+  }
+
+  async start(_host: Host): Promise<void> {}
+
+  /** Items buffered or waiting downstream. */
+  get pending(): number { return this.pendingItems; }
+
+  async consume(data: SignalData[S]): Promise<void> {
+    const n = itemCount(this.signal, data);
+    if (this.closed) {
+      this.refused.add(n, this.attrs);
+      throw errors.shuttingDown(this.settings.id);
+    }
+    if (n === 0) return;
+    if (this.pendingItems + n > this.maxPending && this.pendingItems > 0) {
+      this.refused.add(n, this.attrs);
+      throw errors.dataRefused(`${this.settings.id}: ${this.pendingItems} items pending downstream (max_pending_items ${this.maxPending})`);
+    }
+    this.parts.push(data);
+    this.partItems += n;
+    this.pendingItems += n;
+    if (this.partItems >= this.config.send_batch_size) this.cut();
+    else this.timer ??= setTimeout(() => this.cut(), this.config.timeout);
+  }
+
+  /** Moves the buffer into the ready list (split by send_batch_max_size) and kicks the sender. */
+  private cut(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.parts.length === 0) return;
+    const merged = mergeBatches(this.signal, this.parts);
+    this.parts = [];
+    this.partItems = 0;
+    for (const piece of splitBatch(this.signal, merged, this.config.send_batch_max_size)) {
+      this.ready.push({ data: piece, items: itemCount(this.signal, piece) });
+    }
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.sending || this.retryTimer) return;
+    this.sending = this.sendAll().finally(() => { this.sending = undefined; });
+  }
+
+  private async sendAll(): Promise<void> {
+    let attempt = 0;
+    while (this.ready.length > 0) {
+      const head = this.ready[0]!;
+      try {
+        await this.next.consume(head.data);
+      } catch (e) {
+        const err = asOutriderError(e);
+        if (err.retryable) {
+          const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt++);
+          if (attempt === 1) this.settings.logger.warn({ err: err.message, items: head.items }, 'downstream refused a batch; retrying');
+          await new Promise<void>((resolve) => { this.retryTimer = setTimeout(resolve, delay); });
+          this.retryTimer = undefined;
+          continue;
+        }
+        this.settings.logger.error({ err: err.message, items: head.items }, 'downstream rejected a batch permanently; dropping it');
+        this.dropped.add(head.items, { ...this.attrs, reason: 'permanent_error' });
+      }
+      attempt = 0;
+      this.ready.shift();
+      this.pendingItems -= head.items;
+    }
+  }
+
+  readonly shutdown = once(async () => {
+    this.closed = true;
+    this.cut();
+    while (this.sending) await this.sending;
+    if (this.pendingItems > 0) this.settings.logger.error({ items: this.pendingItems }, 'batch processor stopped with items not delivered');
+  });
+}

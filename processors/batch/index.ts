@@ -1,0 +1,13 @@
+// batch processor factory.
+import type { ProcessorFactory } from '../../agent/component.js';
+import { configFromSchema } from '../../agent/component.js';
+import { Batcher } from './batcher.js';
+import { batchConfigSchema, type BatchConfig } from './config.js';
+
+export const batchFactory: ProcessorFactory<BatchConfig> = {
+  kind: 'processor',
+  type: 'batch',
+  signals: ['traces', 'metrics', 'logs'],
+  ...configFromSchema('batch', batchConfigSchema),
+  create: (settings, config, signal, next) => new Batcher(settings, config, signal, next),
+};

@@ -1,0 +1,13 @@
+// memory_limiter factory.
+import type { ProcessorFactory } from '../../agent/component.js';
+import { configFromSchema } from '../../agent/component.js';
+import { memoryLimiterConfigSchema, type MemoryLimiterConfig } from './config.js';
+import { MemoryLimiter } from './memory-limiter.js';
+
+export const memoryLimiterFactory: ProcessorFactory<MemoryLimiterConfig> = {
+  kind: 'processor',
+  type: 'memory_limiter',
+  signals: ['traces', 'metrics', 'logs'],
+  ...configFromSchema('memory_limiter', memoryLimiterConfigSchema),
+  create: (settings, config, signal, next) => new MemoryLimiter(settings, config, signal, next),
+};

@@ -1,0 +1,35 @@
+// otlp receiver config: which protocols listen where, and their size limits.
+import { z } from 'zod';
+import { duration, endpoint, num } from '../../config/schema-helpers.js';
+
+const MIB = 1024 * 1024;
+
+const grpcSchema = z.strictObject({
+  /** host:port to listen on. Default localhost:4317. */
+  endpoint: endpoint().default('localhost:4317'),
+  /** Largest request accepted, after decompression, in MiB. Default 16. */
+  max_recv_msg_size_mib: num({ min: 1, max: 2047 }).default(16),
+});
+
+const httpSchema = z.strictObject({
+  /** host:port to listen on. Default localhost:4318. */
+  endpoint: endpoint().default('localhost:4318'),
+  /** Largest request body accepted, compressed and after decompression, in bytes. Default 16 MiB. */
+  max_request_body_size: num({ int: true, min: 1 }).default(16 * MIB),
+  /** Longest time a client may take to send a whole request. Default 60s. */
+  request_timeout: duration().default(60_000),
+});
+
+/** `grpc:` or `http:` with no value enables the protocol with its defaults. */
+export const otlpConfigSchema = z.strictObject({
+  protocols: z.strictObject({
+    grpc: grpcSchema.nullable().optional().transform((v) => (v === null ? grpcSchema.parse({}) : v)),
+    http: httpSchema.nullable().optional().transform((v) => (v === null ? httpSchema.parse({}) : v)),
+  }).prefault({ grpc: {}, http: {} }).refine((p) => p.grpc !== undefined || p.http !== undefined, {
+    message: 'at least one of grpc or http must be enabled',
+  }),
+});
+
+export type OtlpReceiverConfig = z.output<typeof otlpConfigSchema>;
+export type OtlpGrpcConfig = z.output<typeof grpcSchema>;
+export type OtlpHttpConfig = z.output<typeof httpSchema>;

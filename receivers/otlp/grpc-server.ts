@@ -1,0 +1,93 @@
+// OTLP/gRPC server: TraceService, MetricsService and LogsService Export on one @grpc/grpc-js server.
+import * as grpc from '@grpc/grpc-js';
+import { asOutriderError, type OutriderError } from '../../agent/errors.js';
+import type { Signal } from '../../agent/pdata/model.js';
+import { splitEndpoint } from '../../config/schema-helpers.js';
+import type { OtlpGrpcConfig } from './config.js';
+import { decodeBody, type Intake } from './intake.js';
+import { statusWithRetryInfo } from './status-details.js';
+
+const SERVICES: Record<Signal, string> = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+};
+const EMPTY = Buffer.alloc(0); // Export*ServiceResponse with no partial_success
+const identity = (b: Buffer) => b;
+const SHUTDOWN_GRACE_MS = 5000;
+
+function toServiceError(err: OutriderError): Partial<grpc.ServiceError> {
+  const out: Partial<grpc.ServiceError> = { code: err.grpcCode, details: err.message };
+  if (err.retryable && err.retryAfterS !== undefined) {
+    const md = new grpc.Metadata();
+    md.set('grpc-status-details-bin', statusWithRetryInfo(err.grpcCode, err.message, err.retryAfterS));
+    out.metadata = md;
+  }
+  return out;
+}
+
+export class OtlpGrpcServer {
+  private server: grpc.Server | undefined;
+  private boundPort = 0;
+
+  constructor(private readonly config: OtlpGrpcConfig, private readonly intake: Intake) {}
+
+  /** host:port actually bound (the port is real even when the config said 0). */
+  get address(): string {
+    return `${splitEndpoint(this.config.endpoint).host}:${this.boundPort}`;
+  }
+
+  async start(): Promise<void> {
+    const maxBytes = Math.floor(this.config.max_recv_msg_size_mib * 1024 * 1024);
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': maxBytes,
+      'grpc.max_send_message_length': 4 * 1024 * 1024,
+    });
+    for (const signal of this.intake.signals) {
+      const path = SERVICES[signal];
+      const definition: grpc.ServiceDefinition = {
+        Export: {
+          path, requestStream: false, responseStream: false,
+          requestSerialize: identity, requestDeserialize: identity,
+          responseSerialize: identity, responseDeserialize: identity,
+        },
+      };
+      server.addService(definition, { Export: this.handler(signal) });
+    }
+    const { host, port } = splitEndpoint(this.config.endpoint);
+    const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(new Error(`receivers.otlp: cannot listen on grpc ${this.config.endpoint}: ${err.message}`)) : resolve(p))));
+    this.server = server;
+  }
+
+  private handler(signal: Signal): grpc.handleUnaryCall<Buffer, Buffer> {
+    return (call, callback) => {
+      let data;
+      try {
+        data = decodeBody(signal, 'protobuf', call.request);
+      } catch (e) {
+        const err = asOutriderError(e);
+        this.intake.badRequest('grpc', err);
+        callback(toServiceError(err));
+        return;
+      }
+      this.intake.accept(signal, data, 'grpc').then(
+        () => callback(null, EMPTY),
+        (e) => callback(toServiceError(asOutriderError(e))),
+      );
+    };
+  }
+
+  /** Stops accepting connections and waits (bounded) for calls in flight to finish. */
+  async shutdown(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
+      server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+}
+

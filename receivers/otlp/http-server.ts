@@ -1,0 +1,131 @@
+// OTLP/HTTP server: POST /v1/traces, /v1/metrics, /v1/logs in protobuf or JSON, gzip or not.
+import { gunzip, inflate } from 'node:zlib';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { asOutriderError, errors, GrpcCode, OutriderError } from '../../agent/errors.js';
+import type { Signal } from '../../agent/pdata/model.js';
+import { encodeStatus } from '../../agent/pdata/proto-encode.js';
+import { splitEndpoint } from '../../config/schema-helpers.js';
+import type { OtlpHttpConfig } from './config.js';
+import { decodeBody, type Encoding, type Intake } from './intake.js';
+
+const PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+const PROTOBUF = 'application/x-protobuf';
+const JSON_TYPE = 'application/json';
+const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+function encodingOf(req: FastifyRequest): Encoding {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith(JSON_TYPE) ? 'json' : 'protobuf';
+}
+
+/** Inflates a gzip or deflate body, refusing one that grows past the limit (a gzip bomb). */
+function decompress(body: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+  const enc = (encoding ?? 'identity').trim().toLowerCase();
+  if (enc === 'identity' || enc === '') return Promise.resolve(body);
+  const fn = enc === 'gzip' || enc === 'x-gzip' ? gunzip : enc === 'deflate' ? inflate : undefined;
+  if (!fn) return Promise.reject(errors.unsupportedMedia(`unsupported Content-Encoding '${enc}' (use gzip, deflate or none)`));
+  return new Promise((resolve, reject) => {
+    fn(body, { maxOutputLength: limit }, (err, out) => {
+      if (!err) return resolve(out);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        reject(errors.tooLarge(`request body exceeds ${limit} bytes after decompression`));
+      } else {
+        reject(errors.invalidData(`invalid ${enc} body: ${err.message}`));
+      }
+    });
+  });
+}
+
+/** Maps fastify's own errors (body parsing, limits) into the catalogue. */
+function fromFastifyError(err: { code?: string; message: string; statusCode?: number }, limit: number): OutriderError {
+  if (err instanceof OutriderError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.tooLarge(`request body exceeds ${limit} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMedia(`unsupported Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return errors.invalidData('request body length does not match Content-Length');
+    default:
+      if (err.statusCode && err.statusCode < 500) return errors.invalidData(err.message);
+      return asOutriderError(err);
+  }
+}
+
+export class OtlpHttpServer {
+  private app: FastifyInstance | undefined;
+  private boundPort = 0;
+
+  constructor(private readonly config: OtlpHttpConfig, private readonly intake: Intake) {}
+
+  get address(): string {
+    return `${splitEndpoint(this.config.endpoint).host}:${this.boundPort}`;
+  }
+
+  async start(): Promise<void> {
+    const limit = this.config.max_request_body_size;
+    const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true });
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err, req, reply) => {
+      const e = fromFastifyError(err as { code?: string; message: string; statusCode?: number }, limit);
+      this.intake.badRequest('http', e);
+      return this.sendError(req, reply, e);
+    });
+    app.setNotFoundHandler((req, reply) =>
+      this.sendError(req, reply, new OutriderError('INVALID_DATA', `no such path ${req.url}: use POST ${this.intake.signals.map((s) => PATHS[s]).join(', ')}`), 404));
+
+    for (const signal of this.intake.signals) {
+      const url = PATHS[signal];
+      app.post(url, async (req, reply) => {
+        const encoding = encodingOf(req);
+        let data;
+        try {
+          const raw = await decompress(req.body as Buffer, req.headers['content-encoding'], limit);
+          data = decodeBody(signal, encoding, raw);
+        } catch (e) {
+          const err = asOutriderError(e);
+          this.intake.badRequest('http', err);
+          return this.sendError(req, reply, err);
+        }
+        try {
+          await this.intake.accept(signal, data, 'http');
+        } catch (e) {
+          return this.sendError(req, reply, asOutriderError(e));
+        }
+        if (encoding === 'json') return reply.code(200).type(JSON_TYPE).send('{}');
+        return reply.code(200).type(PROTOBUF).send(Buffer.alloc(0));
+      });
+      app.route({
+        method: [...OTHER_METHODS], url,
+        onRequest: (req, reply, done) => {
+          const err = errors.methodNotAllowed(`method ${req.method} not allowed on ${url}: use POST`);
+          this.intake.badRequest('http', err);
+          void this.sendError(req, reply.header('allow', 'POST'), err);
+          done();
+        },
+        handler: async () => undefined,
+      });
+    }
+
+    const { host, port } = splitEndpoint(this.config.endpoint);
+    try {
+      await app.listen({ host, port });
+    } catch (err) {
+      throw new Error(`receivers.otlp: cannot listen on http ${this.config.endpoint}: ${(err as Error).message}`);
+    }
+    const addr = app.server.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
+    this.app = app;
+  }
+
+  /** A google.rpc.Status body in the request's encoding, with Retry-After on retryable refusals. */
+  private sendError(req: FastifyRequest, reply: FastifyReply, err: OutriderError, status = err.httpStatus): FastifyReply {
+    if (err.retryable && err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+    const code = status === 404 ? GrpcCode.UNIMPLEMENTED : err.grpcCode;
+    if (encodingOf(req) === 'json') return reply.code(status).type(JSON_TYPE).send(JSON.stringify({ code, message: err.message }));
+    return reply.code(status).type(PROTOBUF).send(Buffer.from(encodeStatus(code, err.message)));
+  }
+
+  async shutdown(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
+  }
+}

@@ -1,0 +1,71 @@
+// What both transports share: decoders per signal and encoding, handing data on, counting it.
+import type { Counter } from '@opentelemetry/api';
+import type { CreateSettings, SignalConsumers } from '../../agent/component.js';
+import { asOutriderError, errors, type OutriderError } from '../../agent/errors.js';
+import { itemCount, itemUnit } from '../../agent/pdata/count.js';
+import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent/pdata/json.js';
+import type { Signal, SignalData } from '../../agent/pdata/model.js';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+
+export type Transport = 'grpc' | 'http';
+export type Encoding = 'protobuf' | 'json';
+
+const protoDecoders = { traces: decodeTracesRequest, metrics: decodeMetricsRequest, logs: decodeLogsRequest } as const;
+const jsonDecoders = { traces: decodeTracesJson, metrics: decodeMetricsJson, logs: decodeLogsJson } as const;
+
+/** Decodes a request body of one signal; throws INVALID_DATA naming the problem. */
+export function decodeBody<S extends Signal>(signal: S, encoding: Encoding, body: Uint8Array): SignalData[S] {
+  if (encoding === 'protobuf') return protoDecoders[signal](body) as SignalData[S];
+  return jsonDecoders[signal](Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as SignalData[S];
+}
+
+/** Hands decoded data to the pipelines and keeps the receiver's counters. */
+export class Intake {
+  private readonly accepted: Record<Signal, Counter>;
+  private readonly refused: Record<Signal, Counter>;
+  private readonly badRequests: Counter;
+  private closed = false;
+
+  constructor(private readonly settings: CreateSettings, private readonly consumers: SignalConsumers) {
+    const m = settings.meter;
+    const make = (what: string, description: string) => {
+      const out = {} as Record<Signal, Counter>;
+      for (const s of ['traces', 'metrics', 'logs'] as const) out[s] = m.createCounter(`outrider_receiver_${what}_${itemUnit(s)}`, { description });
+      return out;
+    };
+    this.accepted = make('accepted', 'Items accepted and acknowledged to the sender.');
+    this.refused = make('refused', 'Items refused to the sender (retryable or not).');
+    this.badRequests = m.createCounter('outrider_receiver_refused_requests', { description: 'Requests refused before decoding completed (malformed, too large, wrong media type or method).' });
+  }
+
+  /** Signals with at least one pipeline. */
+  get signals(): Signal[] {
+    return (['traces', 'metrics', 'logs'] as const).filter((s) => this.consumers[s] !== undefined);
+  }
+
+  has(signal: Signal): boolean { return this.consumers[signal] !== undefined; }
+
+  /** Stops intake: later calls to accept() are refused as retryable. */
+  close(): void { this.closed = true; }
+
+  /** Passes data to the pipelines; resolves once they accepted it (the sender may be acknowledged). */
+  async accept<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<void> {
+    const n = itemCount(signal, data);
+    const attrs = { receiver: this.settings.id, transport };
+    const consumer = this.consumers[signal] as { consume(d: SignalData[S]): Promise<void> } | undefined;
+    try {
+      if (this.closed || !consumer) throw errors.shuttingDown(this.settings.id);
+      if (n > 0) await consumer.consume(data);
+      this.accepted[signal].add(n, attrs);
+    } catch (e) {
+      this.refused[signal].add(n, attrs);
+      throw asOutriderError(e);
+    }
+  }
+
+  /** Counts a request refused before its items could be counted. */
+  badRequest(transport: Transport, err: OutriderError): void {
+    this.badRequests.add(1, { receiver: this.settings.id, transport, reason: err.code.toLowerCase() });
+    this.settings.logger.debug({ transport, err: err.message }, 'refused a request');
+  }
+}

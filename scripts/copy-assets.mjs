@@ -1,0 +1,18 @@
+// Copies the non-TypeScript files the built agent reads at run time (YAML, .proto) into dist/.
+import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+import { join, dirname, extname } from 'node:path';
+
+const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'test/kit', 'bench'];
+const wanted = new Set(['.yaml', '.yml', '.proto', '.html', '.css']);
+
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) { walk(path); continue; }
+    if (!wanted.has(extname(name))) continue;
+    const to = join('dist', path);
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(path, to);
+  }
+}
+for (const root of roots) { try { walk(root); } catch (e) { if (e.code !== 'ENOENT') throw e; } }

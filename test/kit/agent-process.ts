@@ -1,0 +1,35 @@
+// Runs the built agent (dist/agent/cli.js) as a child process, for tests of signals, exits and restarts.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/agent/cli.js', import.meta.url));
+
+export interface AgentProcess {
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => { out += c; });
+  child.stderr!.on('data', (c) => { out += c; });
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => out, exited };
+}
+
+/** Polls GET url until it answers 200; returns the milliseconds it took. Rejects after timeoutMs. */
+export async function waitFor200(url: string, timeoutMs = 15_000, proc?: AgentProcess): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return Date.now() - t0;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${url} not 200 after ${timeoutMs}ms${proc ? `; agent output:\n${proc.output()}` : ''}`);
+}
