@@ -110,6 +110,6 @@ service:
     expect(parseDurationMs('2h')).toBe(7_200_000);
     expect(parseDurationMs('1.5s')).toBe(1500);
     expect(parseDurationMs('soon')).toBeUndefined();
-    expect(parseDurationMs('5')).toBeUndefined();
+    expect(parseDurationMs("5")).toBeUndefined();
   });
 });

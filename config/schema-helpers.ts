@@ -19,10 +19,10 @@ export function parseDurationMs(text: string): number | undefined {
   return total;
 }
 
-/** A duration written like the Collector's ("200ms", "5s", "1m30s"); parsed to milliseconds. */
+/** A duration written like the Collector's ("200ms", "5s", "1m30s"), or a number of milliseconds; parsed to milliseconds. */
 export function duration() {
   return z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const ms = typeof v === 'number' ? (v === 0 ? 0 : undefined) : parseDurationMs(v);
+    const ms = typeof v === 'number' ? v : parseDurationMs(v);
     if (ms === undefined || ms < 0) {
       ctx.issues.push({ code: 'custom', input: v, message: `expected a duration like 200ms, got '${v}'` });
       return z.NEVER;

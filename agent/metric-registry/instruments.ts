@@ -97,6 +97,14 @@ export class HistogramSeriesState implements HistogramSeries {
   constructor(readonly labels: string, readonly bounds: readonly number[]) {
     this.counts = new Float64Array(bounds.length + 1);
   }
+  /**
+   * Whether an exemplar for value `v` at `timeMs` would be worth keeping: its bucket has none,
+   * or one at least `minAgeMs` older. Lets hot paths skip building exemplars they would discard.
+   */
+  wantsExemplar(v: number, timeMs: number, minAgeMs: number): boolean {
+    const e = this.exemplars?.[bucketIndex(this.bounds, v)];
+    return !e || e.timeMs === undefined || timeMs - e.timeMs >= minAgeMs;
+  }
   /** Records `v` with `weight` (default 1), keeping `exemplar` as its bucket's latest. */
   observe(v: number, weight = 1, exemplar?: ExemplarRef): void {
     const i = bucketIndex(this.bounds, v);

@@ -1,21 +1,16 @@
 // OTLP/JSON decoding of export requests into the model (lowerCamelCase keys, hex ids, string int64s).
 import { errors, OutriderError } from '../errors.js';
+import { decodeMetric } from './json-decode-metrics.js';
 import {
-  anyValue, array, bool, count, double, enumValue, fail, hexId, int32, int64, type Json, keyValues,
-  optDouble, optObject, resource, scope, string, uint32, uint64,
+  anyValue, array, enumValue, fail, hexId, type Json, keyValues, optObject, resource, scope, string, uint32, uint64,
 } from './json-read.js';
-import type {
-  Exemplar, ExpBuckets, LogRecord, LogsData, Metric, MetricData, MetricsData, NumberDataPoint, Span, TracesData,
-} from './model.js';
+import type { LogRecord, LogsData, MetricsData, Span, TracesData } from './model.js';
 
 const SPAN_KIND: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3,
   SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
 };
 const STATUS_CODE: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
-const TEMPORALITY: Record<string, number> = {
-  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0, AGGREGATION_TEMPORALITY_DELTA: 1, AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
-};
 const SEVERITY: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
 ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].forEach((name, i) => {
   SEVERITY[`SEVERITY_NUMBER_${name}`] = i * 4 + 1;
@@ -28,7 +23,7 @@ function top(body: unknown): Json {
   if (v instanceof Uint8Array) v = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
   if (typeof v === 'string') {
     try {
-      v = JSON.parse(v);
+      v = JSON.parse(v.charCodeAt(0) === 0xfeff ? v.slice(1) : v);
     } catch (err) {
       throw errors.invalidData(`invalid OTLP/JSON: ${err instanceof Error ? err.message : String(err)}`, err);
     }
@@ -48,6 +43,7 @@ function guard<T>(decode: () => T): T {
 /**
  * Decodes an OTLP/JSON ExportTraceServiceRequest. Unknown (including snake_case) keys are ignored;
  * traceId/spanId are hex of 32/16 digits, or "" for none; int64s may be numbers or decimal strings.
+ * @param body JSON text, its UTF-8 bytes (a Uint8Array or Buffer), or an already-parsed value
  * @throws OutriderError INVALID_DATA with the key path of the first bad value
  */
 export function decodeTracesJson(body: string | object): TracesData {
@@ -145,150 +141,6 @@ export function decodeMetricsJson(body: string | object): MetricsData {
       }),
     };
   });
-}
-
-function decodeMetric(v: unknown, p: string): Metric {
-  const m = optObject(v, p) ?? {};
-  return {
-    name: string(m.name, `${p}.name`),
-    description: string(m.description, `${p}.description`),
-    unit: string(m.unit, `${p}.unit`),
-    data: decodeData(m, p),
-    metadata: keyValues(m.metadata, `${p}.metadata`),
-  };
-}
-
-function decodeData(m: Json, p: string): MetricData | null {
-  const points = (d: Json, pd: string) => array(d.dataPoints, `${pd}.dataPoints`);
-  const temporality = (d: Json, pd: string) => enumValue(d.aggregationTemporality, `${pd}.aggregationTemporality`, TEMPORALITY);
-  let d: Json | null;
-  if ((d = optObject(m.gauge, `${p}.gauge`)) !== null) {
-    const pd = `${p}.gauge`;
-    return { type: 'gauge', dataPoints: points(d, pd).map((x, i) => numberPoint(x, `${pd}.dataPoints[${i}]`)) };
-  }
-  if ((d = optObject(m.sum, `${p}.sum`)) !== null) {
-    const pd = `${p}.sum`;
-    return {
-      type: 'sum', dataPoints: points(d, pd).map((x, i) => numberPoint(x, `${pd}.dataPoints[${i}]`)),
-      aggregationTemporality: temporality(d, pd), isMonotonic: bool(d.isMonotonic, `${pd}.isMonotonic`),
-    };
-  }
-  if ((d = optObject(m.histogram, `${p}.histogram`)) !== null) {
-    const pd = `${p}.histogram`;
-    return {
-      type: 'histogram', aggregationTemporality: temporality(d, pd),
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
-          count: count(o.count, `${pp}.count`),
-          sum: optDouble(o.sum, `${pp}.sum`),
-          bucketCounts: array(o.bucketCounts, `${pp}.bucketCounts`).map((c, k) => count(c, `${pp}.bucketCounts[${k}]`)),
-          explicitBounds: array(o.explicitBounds, `${pp}.explicitBounds`).map((b, k) => double(b, `${pp}.explicitBounds[${k}]`)),
-          exemplars: exemplars(o.exemplars, `${pp}.exemplars`),
-          flags: uint32(o.flags, `${pp}.flags`),
-          min: optDouble(o.min, `${pp}.min`),
-          max: optDouble(o.max, `${pp}.max`),
-        };
-      }),
-    };
-  }
-  if ((d = optObject(m.exponentialHistogram, `${p}.exponentialHistogram`)) !== null) {
-    const pd = `${p}.exponentialHistogram`;
-    return {
-      type: 'exponentialHistogram', aggregationTemporality: temporality(d, pd),
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
-          count: count(o.count, `${pp}.count`),
-          sum: optDouble(o.sum, `${pp}.sum`),
-          scale: int32(o.scale, `${pp}.scale`),
-          zeroCount: count(o.zeroCount, `${pp}.zeroCount`),
-          positive: buckets(o.positive, `${pp}.positive`),
-          negative: buckets(o.negative, `${pp}.negative`),
-          flags: uint32(o.flags, `${pp}.flags`),
-          exemplars: exemplars(o.exemplars, `${pp}.exemplars`),
-          min: optDouble(o.min, `${pp}.min`),
-          max: optDouble(o.max, `${pp}.max`),
-          zeroThreshold: double(o.zeroThreshold, `${pp}.zeroThreshold`),
-        };
-      }),
-    };
-  }
-  if ((d = optObject(m.summary, `${p}.summary`)) !== null) {
-    const pd = `${p}.summary`;
-    return {
-      type: 'summary',
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
-          count: count(o.count, `${pp}.count`),
-          sum: double(o.sum, `${pp}.sum`),
-          quantileValues: array(o.quantileValues, `${pp}.quantileValues`).map((qv, k) => {
-            const q = optObject(qv, `${pp}.quantileValues[${k}]`) ?? {};
-            return {
-              quantile: double(q.quantile, `${pp}.quantileValues[${k}].quantile`),
-              value: double(q.value, `${pp}.quantileValues[${k}].value`),
-            };
-          }),
-          flags: uint32(o.flags, `${pp}.flags`),
-        };
-      }),
-    };
-  }
-  return null;
-}
-
-/** asInt wins over asDouble when both are present; neither reads as 0 (a double). */
-function pointValue(o: Json, p: string): number | bigint {
-  if (o.asInt !== undefined && o.asInt !== null) return int64(o.asInt, `${p}.asInt`);
-  return double(o.asDouble, `${p}.asDouble`);
-}
-
-function numberPoint(v: unknown, p: string): NumberDataPoint {
-  const o = optObject(v, p) ?? {};
-  return {
-    attributes: keyValues(o.attributes, `${p}.attributes`),
-    startTimeUnixNano: uint64(o.startTimeUnixNano, `${p}.startTimeUnixNano`),
-    timeUnixNano: uint64(o.timeUnixNano, `${p}.timeUnixNano`),
-    value: pointValue(o, p),
-    exemplars: exemplars(o.exemplars, `${p}.exemplars`),
-    flags: uint32(o.flags, `${p}.flags`),
-  };
-}
-
-function exemplars(v: unknown, path: string): Exemplar[] {
-  return array(v, path).map((ev, i) => {
-    const p = `${path}[${i}]`;
-    const o = optObject(ev, p) ?? {};
-    return {
-      filteredAttributes: keyValues(o.filteredAttributes, `${p}.filteredAttributes`),
-      timeUnixNano: uint64(o.timeUnixNano, `${p}.timeUnixNano`),
-      value: pointValue(o, p),
-      spanId: hexId(o.spanId, `${p}.spanId`, 8),
-      traceId: hexId(o.traceId, `${p}.traceId`, 16),
-    };
-  });
-}
-
-function buckets(v: unknown, p: string): ExpBuckets | null {
-  const o = optObject(v, p);
-  if (o === null) return null;
-  return {
-    offset: int32(o.offset, `${p}.offset`),
-    bucketCounts: array(o.bucketCounts, `${p}.bucketCounts`).map((c, k) => count(c, `${p}.bucketCounts[${k}]`)),
-  };
 }
 
 /**

@@ -6,6 +6,10 @@ export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 4294967296;
+/** Longest string (bytes) and slots of the per-reader cache of short ASCII strings. */
+const MAX_CACHED = 40;
+const CACHE_BITS = 9;
+const CACHE_SIZE = 1 << CACHE_BITS;
 
 /**
  * A cursor over one protobuf message buffer. Every read is checked against {@link end}, the end of
@@ -28,8 +32,11 @@ export class ProtoReader {
   depth = 0;
   private readonly view: DataView;
   private readonly text: Buffer;
+  private readonly cache: (string | undefined)[] = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
 
-  constructor(buf: Uint8Array) {
+  constructor(input: Uint8Array) {
+    // A plain Uint8Array view, so that slice() copies (Buffer#slice would return a view of the input).
+    const buf = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.buf = buf;
     this.end = buf.length;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -234,12 +241,32 @@ export class ProtoReader {
     return b;
   }
 
-  /** A string field, UTF-8 decoded leniently (invalid sequences become U+FFFD). */
+  /**
+   * A string field, UTF-8 decoded leniently (invalid sequences become U+FFFD). Short ASCII strings
+   * (attribute keys, enum-like values) go through a small per-reader cache: OTLP repeats them in every
+   * span, and a hit costs a JS byte compare instead of a native call and a new string.
+   */
   string(): string {
     const e = this.len();
     const p = this.pos;
     this.pos = e;
-    return e === p ? '' : this.text.toString('utf8', p, e);
+    const n = e - p;
+    if (n === 0) return '';
+    if (n > MAX_CACHED) return this.text.toString('utf8', p, e);
+    const buf = this.buf;
+    // Hash a few sampled bytes; a full compare against the cached (ASCII) string confirms a hit.
+    const h = Math.imul(n ^ (buf[p] << 8) ^ (buf[e - 1] << 16) ^ (buf[p + (n >>> 1)] << 24) ^ buf[e - 2 + (n === 1 ? 1 : 0)], 0x9e3779b1);
+    const slot = h >>> (32 - CACHE_BITS);
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === buf[p + i]) i++;
+      if (i === n) return cached;
+    }
+    for (let i = p; i < e; i++) if (buf[i] >= 0x80) return this.text.toString('utf8', p, e);
+    const str = this.text.toString('latin1', p, e);
+    this.cache[slot] = str;
+    return str;
   }
 
   /** Skips the payload of a field whose tag was just read. */

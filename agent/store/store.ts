@@ -1,5 +1,6 @@
 // The agent's one SQLite database (WAL), schema versioned by migrations in PRAGMA user_version.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -20,7 +21,9 @@ export class Store {
   get handle(): Database.Database {
     if (!this.db) {
       if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
-      const db = new Database(this.path);
+      // Loaded on first use: an agent whose config needs no storage never pays for the native module.
+      const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+      const db = new Sqlite(this.path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');

@@ -189,3 +189,20 @@ describe('HTTP bad input', () => {
     await stillServing();
   });
 });
+
+describe('self-telemetry', () => {
+  it('counts accepted spans and refused requests by transport and reason at /metrics', async () => {
+    const text = await (await fetch(`http://${agent.telemetryAddress}/metrics`)).text();
+    /** The value of the series `name` whose labels include every pair given. */
+    const value = (name: string, labels: Record<string, string>) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+    };
+    expect(value('outrider_receiver_accepted_spans_total', { transport: 'grpc' })).toBeGreaterThan(0);
+    expect(value('outrider_receiver_accepted_spans_total', { transport: 'http' })).toBeGreaterThan(0);
+    expect(value('outrider_receiver_refused_requests_total', { transport: 'grpc', reason: 'invalid_data' })).toBeGreaterThan(25);
+    expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'too_large' })).toBeGreaterThanOrEqual(2);
+    expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'unsupported_media' })).toBeGreaterThanOrEqual(2);
+    expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'method_not_allowed' })).toBe(3);
+  });
+});

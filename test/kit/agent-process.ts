@@ -1,6 +1,7 @@
 // Runs the built agent (dist/agent/cli.js) as a child process, for tests of signals, exits and restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/process-flags.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/agent/cli.js', import.meta.url));
 
@@ -13,7 +14,7 @@ export interface AgentProcess {
 }
 
 export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, CLI, ...args], { env: { ...process.env, ...AGENT_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => { out += c; });
   child.stderr!.on('data', (c) => { out += c; });

@@ -1,0 +1,69 @@
+// Retryable-or-permanent classification of export failures (gRPC codes, HTTP statuses, throttling hints).
+import { GrpcCode, OutriderError } from '../errors.js';
+import { decodeRpcStatus } from './rpc-status.js';
+
+/** A failed export attempt: retryable or permanent, with a server's requested delay (ms) if any. */
+export class ExportSendError extends OutriderError {
+  /** The server's Retry-After / RetryInfo delay in ms; undefined when it gave none. */
+  readonly retryAfterMs: number | undefined;
+  /** Short failure label for logs, e.g. `grpc UNAVAILABLE`, `http 503`. */
+  readonly failure: string;
+
+  constructor(failure: string, message: string, retryable: boolean, retryAfterMs?: number, cause?: unknown) {
+    super('EXPORT_FAILED', message, { retryable, retryAfterS: retryAfterMs === undefined ? undefined : retryAfterMs / 1000, cause });
+    this.name = 'ExportSendError';
+    this.failure = failure;
+    this.retryAfterMs = retryable ? retryAfterMs : undefined;
+  }
+}
+
+const grpcName = new Map<number, string>(Object.entries(GrpcCode).map(([k, v]) => [v, k]));
+const grpcAlwaysRetryable = new Set<number>([
+  GrpcCode.CANCELLED, GrpcCode.DEADLINE_EXCEEDED, GrpcCode.ABORTED, GrpcCode.OUT_OF_RANGE, GrpcCode.UNAVAILABLE, GrpcCode.DATA_LOSS,
+]);
+
+/**
+ * A gRPC failure as the Collector's OTLP exporter sees it: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
+ * OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS are retryable; RESOURCE_EXHAUSTED only with a RetryInfo
+ * in `grpc-status-details-bin` (whose delay is honoured); everything else is permanent.
+ */
+export function classifyGrpc(code: number, details: string, statusDetailsBin?: Uint8Array): ExportSendError {
+  const name = grpcName.get(code) ?? `code ${code}`;
+  const retryDelayMs = statusDetailsBin ? decodeRpcStatus(statusDetailsBin)?.retryDelayMs : undefined;
+  const retryable = grpcAlwaysRetryable.has(code) || (code === GrpcCode.RESOURCE_EXHAUSTED && retryDelayMs !== undefined);
+  return new ExportSendError(`grpc ${name}`, `grpc ${name}: ${details}`, retryable, retryDelayMs);
+}
+
+/**
+ * Retry-After as ms: delta-seconds or an HTTP date (relative to `nowMs`); undefined when
+ * absent or unparseable. A date in the past yields 0.
+ */
+export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+const httpRetryable = new Set([429, 502, 503, 504]);
+
+/**
+ * An HTTP failure per the OTLP spec: 429, 502, 503, 504 are retryable, honouring Retry-After
+ * (seconds or HTTP date); every other status is permanent. `body` is the response, a
+ * google.rpc.Status in protobuf, whose message is quoted when it decodes.
+ */
+export function classifyHttp(status: number, retryAfter: string | undefined, body?: Uint8Array): ExportSendError {
+  const decoded = body && body.length ? decodeRpcStatus(body) : undefined;
+  const text = decoded?.message || (body && body.length ? new TextDecoder().decode(body.subarray(0, 512)) : '');
+  const retryable = httpRetryable.has(status);
+  return new ExportSendError(`http ${status}`, `http ${status}${text ? `: ${text}` : ''}`, retryable, retryable ? parseRetryAfter(retryAfter) : undefined);
+}
+
+/** A transport failure before any response (connection refused, reset, timeout): retryable. */
+export function networkFailure(err: unknown): ExportSendError {
+  const e = err as NodeJS.ErrnoException;
+  const label = e?.code ?? e?.name ?? 'error';
+  return new ExportSendError(`network ${label}`, `network: ${e?.message ?? String(err)}`, true, undefined, err);
+}

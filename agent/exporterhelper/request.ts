@@ -1,0 +1,28 @@
+// An export request: one batch of one signal, already encoded as an OTLP Export<Signal>ServiceRequest.
+import { itemCount } from '../pdata/count.js';
+import type { Signal, SignalData } from '../pdata/model.js';
+import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest } from '../pdata/proto-encode.js';
+
+/** What the queue holds and the transports send: encoded bytes plus what metrics need. */
+export interface ExportRequest {
+  signal: Signal;
+  /** Spans, metric data points or log records in the batch. */
+  items: number;
+  /** The protobuf Export<Signal>ServiceRequest. */
+  body: Uint8Array;
+}
+
+/** Encodes one batch with the agent's direct encoder. */
+export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S]): ExportRequest {
+  const items = itemCount(signal, data);
+  let body: Uint8Array;
+  if (signal === 'traces') body = encodeTracesRequest(data as SignalData['traces']);
+  else if (signal === 'metrics') body = encodeMetricsRequest(data as SignalData['metrics']);
+  else body = encodeLogsRequest(data as SignalData['logs']);
+  return { signal, items, body };
+}
+
+/** The item noun of a signal in metric names: spans, metric_points, log_records. */
+export function itemNoun(signal: Signal): 'spans' | 'metric_points' | 'log_records' {
+  return signal === 'traces' ? 'spans' : signal === 'metrics' ? 'metric_points' : 'log_records';
+}

@@ -1,0 +1,88 @@
+// The registry: negotiation, escaping, merging and conflicts across sources, self telemetry, exp buckets.
+import { describe, expect, test } from 'vitest';
+import { PrometheusRegistry, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../metric-registry.js';
+import { createSelfTelemetry } from '../self-telemetry.js';
+import { prefersOpenMetrics } from './negotiate.js';
+import { ExpHistogramState, expIndex } from './exp-histogram.js';
+
+describe('negotiation', () => {
+  test.each([
+    [undefined, false], ['*/*', false], ['text/plain;version=0.0.4', false],
+    ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', true],
+    ['application/openmetrics-text; version=0.0.1', true], ['application/openmetrics-text;version=2.0.0', false],
+    ['text/plain;q=0.9,application/openmetrics-text;q=0.5', false], ['application/openmetrics-text;q=0', false],
+  ])('%s → OpenMetrics %s', (accept, om) => { expect(prefersOpenMetrics(accept)).toBe(om); });
+});
+
+describe('PrometheusRegistry', () => {
+  test('counter, gauge and histogram vectors; escaping; content types', async () => {
+    const r = new PrometheusRegistry();
+    r.counter('jobs_total', 'Jobs "done"\\ok\nnext', ['kind']).add(['a"b\\c\nd'], 2);
+    r.gauge('temp', 'T', []).set([], -1.5);
+    r.histogram('lat_seconds', 'L', ['op'], [0.1, 1]).observe(['x'], 0.5, 3);
+    const text = await r.render(undefined);
+    expect(text.contentType).toBe(TEXT_CONTENT_TYPE);
+    expect(text.body).toBe([
+      '# HELP jobs_total Jobs "done"\\\\ok\\nnext', '# TYPE jobs_total counter', 'jobs_total{kind="a\\"b\\\\c\\nd"} 2',
+      '# HELP temp T', '# TYPE temp gauge', 'temp -1.5',
+      '# HELP lat_seconds L', '# TYPE lat_seconds histogram',
+      'lat_seconds_bucket{op="x",le="0.1"} 0', 'lat_seconds_bucket{op="x",le="1"} 3', 'lat_seconds_bucket{op="x",le="+Inf"} 3',
+      'lat_seconds_sum{op="x"} 1.5', 'lat_seconds_count{op="x"} 3', ''].join('\n'));
+    const om = await r.render('application/openmetrics-text');
+    expect(om.contentType).toBe(OPENMETRICS_CONTENT_TYPE);
+    expect(om.body.split('\n').slice(0, 3)).toEqual(['# HELP jobs Jobs \\"done\\"\\\\ok\\nnext', '# TYPE jobs counter', 'jobs_total{kind="a\\"b\\\\c\\nd"} 2']);
+    expect(om.body.endsWith('\n# EOF\n')).toBe(true);
+  });
+
+  test('same family from two sources merges; another type under the same name is dropped', async () => {
+    const conflicts: string[] = [];
+    const r = new PrometheusRegistry({ onConflict: (n, k, d) => conflicts.push(`${n}:${k}/${d}`) });
+    r.counter('x_total', 'X', ['a']).add(['1']);
+    r.counter('x_total', 'X', ['a']).add(['2']);
+    r.gauge('x_total', 'X', []).set([], 1);
+    expect((await r.render(undefined)).body).toBe('# HELP x_total X\n# TYPE x_total counter\nx_total{a="1"} 1\nx_total{a="2"} 1\n');
+    expect(conflicts).toEqual(['x_total:counter/gauge']);
+  });
+
+  test('invalid names are refused; unregister removes a source; empty registry renders nothing', async () => {
+    const r = new PrometheusRegistry();
+    expect(() => r.counter('bad-name', '', [])).toThrow(/invalid metric name/);
+    expect(() => r.gauge('ok', '', ['__reserved'])).toThrow(/invalid label name/);
+    const g = r.gauge('g', 'G', []);
+    g.set([], 1);
+    r.unregister(g);
+    expect((await r.render(undefined)).body).toBe('');
+    expect((await r.render('application/openmetrics-text')).body).toBe('# EOF\n');
+  });
+
+  test('self telemetry is appended: _total on counters, resource in target_info', async () => {
+    const self = createSelfTelemetry({ serviceVersion: '1.0.0' });
+    const r = new PrometheusRegistry({ selfTelemetry: self.exporter });
+    self.meter.createCounter('outrider_receiver_accepted_spans', { description: 'Accepted.' }).add(3, { receiver: 'otlp' });
+    self.meter.createUpDownCounter('outrider_exporter_queue_size', { description: 'Queue.' }).add(2, { exporter: 'otlp' });
+    const body = (await r.render(undefined)).body;
+    expect(body).toContain('# TYPE target_info gauge\ntarget_info{service_name="outrider",service_version="1.0.0"} 1\n');
+    expect(body).toContain('# TYPE outrider_receiver_accepted_spans_total counter\noutrider_receiver_accepted_spans_total{receiver="otlp"} 3\n');
+    expect(body).toContain('# TYPE outrider_exporter_queue_size gauge\noutrider_exporter_queue_size{exporter="otlp"} 2\n');
+    await self.meterProvider.shutdown();
+  });
+});
+
+describe('exponential histogram', () => {
+  test('bucket index: (base^i, base^(i+1)]', () => {
+    expect(expIndex(1, 0)).toBe(-1);
+    expect(expIndex(2, 0)).toBe(0);
+    expect(expIndex(3, 0)).toBe(1);
+    expect(expIndex(4, 1)).toBe(3);
+  });
+  test('records downscale to stay within max_size and keep every count', () => {
+    const h = new ExpHistogramState(4);
+    for (const v of [1, 2, 4, 8, 16, 1000]) h.record(v);
+    const c = h.toClassic();
+    expect(h.scale).toBeLessThanOrEqual(0);
+    expect(c.counts.length - 1).toBeLessThanOrEqual(4);
+    expect(c.counts.reduce((a, b) => a + b, 0)).toBe(6);
+    for (let i = 1; i < c.bounds.length; i++) expect(c.bounds[i]!).toBeGreaterThan(c.bounds[i - 1]!);
+    expect(c.bounds.at(-1)!).toBeGreaterThanOrEqual(1000);
+  });
+});

@@ -1,0 +1,120 @@
+// npm run bench: every figure in one run, so ratios compare like with like on a noisy machine.
+// Prints one table and writes bench/results/<date>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { benchDecode } from './decode.js';
+import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
+import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+
+const receiver = `
+storage: { path: "{dir}/outrider.db" }
+receivers:
+  otlp: { protocols: { grpc: { endpoint: "127.0.0.1:{grpc}" }, http: { endpoint: "127.0.0.1:{http}" } } }
+`;
+
+/** Agent scenarios: name → config. Each is measured against the null sink in the same run. */
+export const scenarios: Record<string, string> = {
+  'receive-and-drop (otlp → nop)': `${receiver}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], exporters: [nop] }
+`,
+  'otlp → memory_limiter → spanmetrics → batch → nop': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  spanmetrics: { dimensions: [http.route] }
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, batch], exporters: [nop] }
+`,
+  'otlp → memory_limiter → batch → nop': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [nop] }
+`,
+};
+
+interface Row { name: string; spansPerSec: number; ratio: number; p50Ms: number; p99Ms: number; rssIdleMib?: number; rssLoadMib?: number; errors: number }
+
+async function measure(start: () => Promise<Target>): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number }> {
+  const target = await start();
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    const rssIdle = rssMib(target.pid);
+    const samples: number[] = [];
+    const sampler = setInterval(() => { try { samples.push(rssMib(target.pid)); } catch { /* exited */ } }, 250);
+    await runLoadgen(target.address, 1, CONCURRENCY); // warm-up
+    const r = await runLoadgen(target.address, SECONDS, CONCURRENCY);
+    clearInterval(sampler);
+    return { ...r, rssIdle, rssLoad: median(samples) };
+  } finally {
+    await target.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, Array<Awaited<ReturnType<typeof measure>>>> = { 'null-sink': [] };
+  for (const name of Object.keys(scenarios)) results[name] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
+    results['null-sink']!.push(await measure(startNullSink));
+    for (const [name, yaml] of Object.entries(scenarios)) results[name]!.push(await measure(() => startAgent(name, yaml)));
+  }
+  const base = median(results['null-sink']!.map((r) => r.spansPerSec));
+  const rows: Row[] = Object.entries(results).map(([name, rs]) => ({
+    name,
+    spansPerSec: median(rs.map((r) => r.spansPerSec)),
+    ratio: median(rs.map((r) => r.spansPerSec)) / base,
+    p50Ms: median(rs.map((r) => r.p50Ms)),
+    p99Ms: median(rs.map((r) => r.p99Ms)),
+    rssIdleMib: median(rs.map((r) => r.rssIdle)),
+    rssLoadMib: median(rs.map((r) => r.rssLoad)),
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+  }));
+
+  process.stderr.write('decoder micro-benchmark\n');
+  const decode = await benchDecode(15);
+  process.stderr.write('scrape and spanmetrics micro-benchmarks\n');
+  const scrape = await benchScrape();
+  const spanmetricsNsPerSpan = benchSpanMetricsRecord();
+  const withSm = rows.find((r) => r.name.includes('spanmetrics'));
+  const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
+  const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
+
+  const table = [
+    `Outrider bench — ${new Date().toISOString()} — ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} requests in flight, 100 spans/request (medians)`,
+    '',
+    `${'scenario'.padEnd(52)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'idle MiB'.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
+    ...rows.map((r) => `${r.name.padEnd(52)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
+    '',
+    `decoder: outrider ${decode.ours.spansPerSec.toFixed(0)} spans/s vs protobufjs reflection ${decode.protobufjs.spansPerSec.toFixed(0)} spans/s — ${decode.ratio.toFixed(2)}×`,
+    `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
+    `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
+  ];
+  process.stdout.write(table.join('\n') + '\n');
+
+  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, decode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead } }, null, 2) + '\n');
+  process.stdout.write(`results written to ${file}\n`);
+}
+
+main().catch((err) => { process.stderr.write(`bench failed: ${(err as Error).stack}\n`); process.exit(1); });

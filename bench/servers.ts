@@ -1,0 +1,71 @@
+// Bench targets as child processes: the null-sink baseline and the agent on a given config.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process-flags.js';
+
+export interface Target { name: string; address: string; pid: number; stop(): Promise<void> }
+
+const dist = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
+
+/** Resident set size of a process in MiB, from /proc. */
+export function rssMib(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+export async function startNullSink(): Promise<Target> {
+  const child = spawn(process.execPath, [dist('./null-sink.js'), '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+  return { name: 'null-sink', address: `127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child) };
+}
+
+/**
+ * Starts the built agent with a traces pipeline given as YAML fragments; `{grpc}`/`{http}`/`{tel}`/`{dir}`
+ * in the fragment are replaced by free ports and a temp folder. Resolves once /readyz answers 200.
+ */
+export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target & { telemetry: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'outrider-bench-'));
+  const [grpc, http, tel] = [await freePort(), await freePort(), await freePort()];
+  const text = yaml.replaceAll('{grpc}', String(grpc)).replaceAll('{http}', String(http)).replaceAll('{tel}', String(tel)).replaceAll('{dir}', dir);
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, text);
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, dist('../agent/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...AGENT_ENV, ...extraEnv } });
+  const telemetry = `127.0.0.1:${tel}`;
+  const t0 = Date.now();
+  for (;;) {
+    try { if ((await fetch(`http://${telemetry}/readyz`)).status === 200) break; } catch { /* starting */ }
+    if (Date.now() - t0 > 15_000 || child.exitCode !== null) throw new Error(`bench: agent '${name}' did not become ready`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { name, address: `127.0.0.1:${grpc}`, pid: child.pid!, telemetry, stop: stopper(child) };
+}
+
+/** Runs the load generator as its own process against a target. */
+export function runLoadgen(address: string, seconds: number, concurrency: number): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; requests: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [dist('./loadgen.js'), address, String(seconds), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited ${code}`))));
+  });
+}

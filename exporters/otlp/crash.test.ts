@@ -1,0 +1,95 @@
+// Integration: a child agent process queues into sqlite, is killed with SIGKILL, and a restart delivers everything.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GrpcCode } from '../../agent/errors.js';
+import { sampleTraces, testSettings } from '../../agent/exporterhelper/testing.js';
+import { toHex } from '../../agent/pdata/hex.js';
+import { Store } from '../../agent/store/store.js';
+import { startGrpcSink } from './grpc-sink.js';
+import { otlpExporterFactory } from './index.js';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** A private build of just the exporter's module graph (git-ignored under node_modules/). */
+const out = join(root, 'node_modules/.cache/outrider-crash-test');
+const work = mkdtempSync(join(tmpdir(), 'outrider-crash-'));
+
+const child = `
+import { metrics } from '@opentelemetry/api';
+import { pino } from 'pino';
+import { otlpExporterFactory } from './exporters/otlp/index.js';
+import { sampleTraces } from './agent/exporterhelper/testing.js';
+import { Store } from './agent/store/store.js';
+const [dbPath, port, batches] = process.argv.slice(2);
+const settings = { id: 'otlp/jaeger', logger: pino({ level: 'silent' }), meter: metrics.getMeter('crash'), registry: {}, store: new Store(dbPath) };
+const config = otlpExporterFactory.parse({
+  endpoint: '127.0.0.1:' + port, tls: { insecure: true },
+  retry_on_failure: { initial_interval: '100ms', max_interval: '300ms', max_elapsed_time: 0 },
+  sending_queue: { storage: 'sqlite', num_consumers: 2 },
+});
+const exp = otlpExporterFactory.create(settings, config, ['traces']);
+await exp.start({ reportFatal() {} });
+for (let b = 0; b < Number(batches); b++) {
+  await exp.traces.consume(sampleTraces(50, b + 1));
+  process.stdout.write('acked ' + (b + 1) + '\\n');
+}
+setTimeout(() => {}, 60_000); // keeps retrying until killed
+`;
+
+beforeAll(() => {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext',
+      '--target', 'es2022', '--esModuleInterop', '--skipLibCheck', '--resolveJsonModule', '--types', 'node',
+      join(root, 'exporters/otlp/index.ts'), join(root, 'agent/exporterhelper/testing.ts')], { stdio: 'pipe' });
+  } catch { /* type errors elsewhere in the tree do not stop emission */ }
+  if (!existsSync(join(out, 'exporters/otlp/index.js'))) throw new Error(`build of the crash child failed: ${out}`);
+  writeFileSync(join(out, 'crash-child.mjs'), child);
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('kill -9 with the sqlite queue', () => {
+  it('loses no acknowledged span: the next start resumes from disk', async () => {
+    let accepted = 0;
+    let up = false; // the backend takes 3 requests, then fails (retryable) until the restart
+    const sink = await startGrpcSink({
+      answer: () => (up || ++accepted <= 3 ? { ok: true } : { ok: false, code: GrpcCode.UNAVAILABLE, message: 'maintenance' }),
+    });
+    const dbPath = join(work, 'outrider.db');
+    const batches = 20;
+    const proc = spawn(process.execPath, [join(out, 'crash-child.mjs'), dbPath, String(sink.port), String(batches)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolveAcks, reject) => {
+      let text = '';
+      const timer = setTimeout(() => reject(new Error(`child did not ack in time: ${text}`)), 20_000);
+      proc.stdout!.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes(`acked ${batches}\n`)) { clearTimeout(timer); resolveAcks(); }
+      });
+      proc.on('exit', (code) => reject(new Error(`child exited early (${code}): ${text}`)));
+    });
+    await new Promise((r) => setTimeout(r, 400)); // let it retry against the failing backend
+    const exited = new Promise((r) => proc.on('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+
+    const t = testSettings('otlp/jaeger', new Store(dbPath));
+    const onDisk = t.store.handle.prepare("SELECT count(*) AS n FROM export_queue WHERE exporter = 'otlp/jaeger'").get() as { n: number };
+    expect(onDisk.n).toBeGreaterThanOrEqual(batches - 3);
+
+    up = true;
+    const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({ endpoint: `127.0.0.1:${sink.port}`, tls: { insecure: true }, sending_queue: { storage: 'sqlite' } }), ['traces']);
+    await exp.start({ reportFatal: () => {} });
+    const want = new Set(Array.from({ length: batches }, (_, b) => sampleTraces(50, b + 1).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => toHex(s.spanId))).flat());
+    const got = () => new Set(sink.traces.flatMap((td) => td.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => toHex(s.spanId))));
+    const deadline = Date.now() + 10_000;
+    while (got().size < want.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect([...want].filter((id) => !got().has(id))).toEqual([]);
+    await exp.shutdown();
+    expect(t.store.handle.prepare('SELECT count(*) AS n FROM export_queue').get()).toEqual({ n: 0 });
+    t.store.close();
+    await sink.close();
+  }, 60_000);
+});

@@ -1,0 +1,81 @@
+// The prometheus exporter component: accumulates translated OTLP metrics and serves them
+// through the agent's metric registry (no port of its own).
+import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
+import { once } from '../../agent/component.js';
+import type { Family, MetricRegistry, MetricSource } from '../../agent/metric-registry.js';
+import type { MetricsData } from '../../agent/pdata/model.js';
+import { errors } from '../../agent/errors.js';
+import { Accumulator } from './accumulator.js';
+import type { PrometheusConfig } from './config.js';
+import { Translator } from './translate.js';
+
+/** How often consume() also sweeps expired series when nobody scrapes (ms). */
+const SWEEP_EVERY_MS = 10_000;
+
+/** The exporter: a metrics consumer plus a pull source registered with the registry. */
+export class PrometheusExporter implements Component, MetricSource {
+  readonly metrics: Consumer<MetricsData>;
+  private readonly acc: Accumulator;
+  private readonly translator: Translator;
+  private readonly registry: MetricRegistry;
+  private unregister: (() => void) | undefined;
+  private stopped = false;
+  private lastSweep = 0;
+  private readonly dropped;
+
+  constructor(private readonly settings: CreateSettings, private readonly cfg: PrometheusConfig, private readonly now: () => number = Date.now) {
+    this.registry = settings.registry;
+    this.acc = new Accumulator(cfg.metric_expiration, cfg.send_timestamps);
+    this.translator = new Translator(cfg, this.acc);
+    this.dropped = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
+      description: 'Metric points the prometheus exporter did not keep, by reason.',
+    });
+    this.acc.onReject = (family, why) => {
+      this.dropped.add(1, { exporter: settings.id, reason: why });
+      if (why !== 'out_of_order') settings.logger.warn({ metric: family, reason: why }, 'prometheus exporter dropped a point');
+    };
+    this.metrics = { consume: (md) => this.consume(md), mutates: false };
+  }
+
+  async start(_host: Host): Promise<void> {
+    if (this.stopped || this.unregister) return;
+    this.registry.setOpenMetrics(this.cfg.enable_open_metrics);
+    this.unregister = this.registry.register(this);
+  }
+
+  /** Translates a batch into the accumulated state. */
+  async consume(md: MetricsData): Promise<void> {
+    if (this.stopped) throw errors.shuttingDown(this.settings.id);
+    const now = this.now();
+    const { dropped } = this.translator.consume(md, now);
+    if (dropped) this.dropped.add(dropped, { exporter: this.settings.id, reason: 'delta_non_monotonic' });
+    if (now - this.lastSweep > SWEEP_EVERY_MS) this.sweep(now);
+  }
+
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    this.acc.expire(now);
+    this.translator.expireTargets(now, this.cfg.metric_expiration);
+  }
+
+  /** Called by the registry at each scrape. */
+  collect(nowMs: number): Family[] {
+    this.sweep(nowMs);
+    const out: Family[] = [];
+    if (this.translator.targets.size) {
+      out.push({ name: 'target_info', help: 'Target metadata', type: 'gauge',
+        series: [...this.translator.targets.keys()].map((labels) => ({ labels, value: 1 })) });
+    }
+    out.push(...this.acc.families());
+    return out;
+  }
+
+  /** Number of translated series held (target_info excluded). */
+  get seriesCount(): number { return this.acc.size; }
+
+  readonly shutdown = once(async () => {
+    this.stopped = true;
+    this.unregister?.();
+    this.unregister = undefined;
+  });
+}

@@ -1,0 +1,45 @@
+// Real `promtool check metrics` over the exposition of every metric type, self telemetry and span metrics.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import * as f from '../../test/fixtures/prometheus/otlp.js';
+import { everyType } from '../../test/fixtures/prometheus/every-type.js';
+import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.js';
+import { prometheusExporterFactory } from './index.js';
+
+/** Runs promtool; a missing binary fails the test (CI installs Debian's `prometheus`). */
+function promtool(body: string): { status: number; out: string } {
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8', timeout: 10_000 });
+  if (r.error) throw new Error(`promtool is required (apt-get install prometheus): ${r.error.message}`);
+  return { status: r.status ?? -1, out: (r.stdout + r.stderr).trim() };
+}
+
+async function agentLike(withSpans: boolean) {
+  const { settings, registry, self } = f.settings('prometheus', { self: true });
+  const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.createDefaultConfig(), ['metrics']);
+  await exp.start({ reportFatal() {} });
+  await exp.metrics!.consume(everyType());
+  self.meter.createCounter('outrider_receiver_accepted_spans', { description: 'Spans accepted.' }).add(5, { receiver: 'otlp' });
+  self.meter.createHistogram('outrider_export_duration_seconds', { description: 'Export time.' }).record(0.01, { exporter: 'otlp' });
+  if (withSpans) {
+    const sm = spanMetricsProcessorFactory.create({ ...settings, id: 'spanmetrics' }, spanMetricsProcessorFactory.parse({ dimensions: ['http.route'] }), 'traces', f.sink());
+    await sm.consume(f.traces({ 'service.name': 'checkout' }, [f.span({ name: 'GET /cart', attributes: f.kv({ 'http.route': '/cart' }) })]));
+  }
+  return registry;
+}
+
+describe('promtool check metrics', () => {
+  test('every OTLP metric type plus self telemetry: clean (exit 0, no findings)', async () => {
+    const { body } = await (await agentLike(false)).render(undefined);
+    for (const t of ['gauge', 'counter', 'histogram', 'summary']) expect(body).toMatch(new RegExp(`# TYPE \\S+ ${t}`));
+    const r = promtool(body);
+    expect(r.out).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('with span metrics: parses, and the only lint is the milliseconds unit Jaeger requires', async () => {
+    const { body } = await (await agentLike(true)).render(undefined);
+    const r = promtool(body);
+    expect(r.out).toBe('traces_span_metrics_duration_milliseconds use base unit "seconds" instead of "milliseconds"');
+    expect(r.status).toBe(3); // lint findings only; 1 would be a parse error
+  });
+});

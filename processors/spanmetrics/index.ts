@@ -1,0 +1,22 @@
+// The `spanmetrics` processor factory: RED metrics from spans into the agent's metric registry.
+import { configFromSchema, type ProcessorFactory } from '../../agent/component.js';
+import { errors } from '../../agent/errors.js';
+import type { TracesData } from '../../agent/pdata/model.js';
+import { spanMetricsConfigSchema, type SpanMetricsConfig } from './config.js';
+import { SpanMetricsProcessor } from './processor.js';
+
+export type { SpanMetricsConfig } from './config.js';
+export { SpanMetricsProcessor } from './processor.js';
+export { adjustedCount } from './adjusted-count.js';
+
+/** Factory of type `spanmetrics` (signals: traces). */
+export const spanMetricsProcessorFactory: ProcessorFactory<SpanMetricsConfig> = {
+  kind: 'processor',
+  type: 'spanmetrics',
+  signals: ['traces'],
+  ...configFromSchema<SpanMetricsConfig>('spanmetrics', spanMetricsConfigSchema),
+  create(settings, config, signal, next) {
+    if (signal !== 'traces') throw errors.badConfig(`processors.${settings.id}: spanmetrics handles traces only, not ${signal}`);
+    return new SpanMetricsProcessor(settings, config, next as never) as never;
+  },
+};

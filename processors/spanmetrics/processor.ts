@@ -1,0 +1,148 @@
+// The spanmetrics processor: RED series (calls, duration histogram) from every span, weighted by
+// the OTEP 235 adjusted count, written straight into the metric registry; spans pass on unchanged.
+import type { Counter } from '@opentelemetry/api';
+import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
+import { once } from '../../agent/component.js';
+import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../../agent/metric-registry.js';
+import type { CounterSeries, ExpHistogramSeriesState, HistogramSeriesState } from '../../agent/metric-registry/instruments.js';
+import type { KeyValue, Span, TracesData } from '../../agent/pdata/model.js';
+import { AdjustedCountCache } from './adjusted-count.js';
+import { BASE_LABELS, DEFAULT_BUCKETS_MS, dimensionLabel, type SpanMetricsConfig } from './config.js';
+
+const KIND = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+/** A bucket's exemplar is replaced at most this often (ms of span time). */
+const EXEMPLAR_MIN_AGE_MS = 1000;
+const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+
+interface Entry { calls: CounterSeries; duration: HistogramSeriesState | ExpHistogramSeriesState }
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+}
+
+function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === key) return text(attrs[i]!.value);
+  return undefined;
+}
+
+/** Derives `<ns>_calls_total` and `<ns>_duration_milliseconds` from spans. Does not mutate. */
+export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
+  readonly mutates = false;
+  private readonly calls: CounterVec;
+  private readonly duration: HistogramVec | ExpHistogramVec;
+  private readonly entries = new Map<string, Entry>();
+  private readonly weights = new AdjustedCountCache();
+  private readonly overflowSpans: Counter;
+  private readonly dims: { name: string; def: string | undefined }[];
+  private readonly values: string[];
+  private overflow: Entry | undefined;
+  private readonly explicit: boolean;
+  private stopped = false;
+
+  constructor(private readonly settings: CreateSettings, private readonly cfg: SpanMetricsConfig, private readonly next: Consumer<TracesData>) {
+    const ns = cfg.namespace.replace(/[^a-zA-Z0-9_]+/g, '_');
+    this.dims = cfg.dimensions.map((d) => ({ name: d.name, def: d.default }));
+    const labelNames = [...BASE_LABELS, ...cfg.dimensions.map((d) => dimensionLabel(d.name)), 'otel_metric_overflow'];
+    this.values = new Array<string>(labelNames.length).fill('');
+    const reg = settings.registry;
+    this.calls = reg.counter(`${ns}_calls_total`, 'Spans seen, weighted by their adjusted count.', labelNames);
+    const help = 'Span durations in milliseconds, weighted by their adjusted count.';
+    const name = `${ns}_duration_milliseconds`;
+    this.explicit = !cfg.histogram.exponential;
+    this.duration = cfg.histogram.exponential
+      ? reg.expHistogram(name, help, labelNames, cfg.histogram.exponential.max_size)
+      : reg.histogram(name, help, labelNames, cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS);
+    this.overflowSpans = settings.meter.createCounter('outrider_spanmetrics_overflow_spans', {
+      description: 'Spans counted in the otel_metric_overflow series because cardinality_limit was reached.',
+    });
+    settings.meter.createObservableGauge('outrider_spanmetrics_series', {
+      description: 'Label combinations held by the spanmetrics processor.',
+    }).addCallback((r) => r.observe(this.entries.size, { processor: settings.id }));
+  }
+
+  async start(_host: Host): Promise<void> {}
+
+  private entryFor(values: string[]): Entry {
+    const key = values.join('\u0000');
+    let e = this.entries.get(key);
+    if (e) return e;
+    const limit = this.cfg.cardinality_limit;
+    if (limit > 0 && this.entries.size >= limit) {
+      this.overflowSpans.add(1, { processor: this.settings.id });
+      if (!this.overflow) {
+        const v = values.map(() => '');
+        v[0] = values[0]!;
+        v[v.length - 1] = 'true';
+        this.overflow = { calls: this.calls.series(v), duration: this.duration.series(v) };
+      }
+      return this.overflow;
+    }
+    e = { calls: this.calls.series(values), duration: this.duration.series(values) };
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /** Records every span of the batch, then hands the batch on unchanged. */
+  async consume(td: TracesData): Promise<void> {
+    this.record(td);
+    await this.next.consume(td);
+  }
+
+  /** Records the spans of a batch into the registry (exposed for benchmarks). */
+  record(td: TracesData): void {
+    if (this.stopped) return;
+    const v = this.values;
+    const exemplars = this.cfg.exemplars.enabled;
+    const nd = this.dims.length;
+    for (const rs of td.resourceSpans) {
+      const res = rs.resource?.attributes ?? [];
+      v[0] = lookup(res, 'service.name') ?? '';
+      for (const ss of rs.scopeSpans) {
+        for (const span of ss.spans) {
+          v[1] = span.name;
+          v[2] = KIND[span.kind] ?? 'SPAN_KIND_UNSPECIFIED';
+          v[3] = STATUS[span.status.code] ?? 'STATUS_CODE_UNSET';
+          for (let i = 0; i < nd; i++) {
+            const d = this.dims[i]!;
+            v[4 + i] = lookup(span.attributes, d.name) ?? lookup(res, d.name) ?? d.def ?? '';
+          }
+          this.observe(this.entryFor(v), span, exemplars);
+        }
+      }
+    }
+  }
+
+  private observe(e: Entry, span: Span, exemplars: boolean): void {
+    const w = this.weights.get(span.traceState);
+    const ns = span.endTimeUnixNano - span.startTimeUnixNano;
+    const ms = ns > 0n ? Number(ns) / 1e6 : 0;
+    if (!this.explicit) {
+      e.calls.add(w);
+      e.duration.observe(ms, w);
+      return;
+    }
+    const hist = e.duration as HistogramSeriesState;
+    let ex: ExemplarRef | undefined;
+    if (exemplars && span.traceId.length) {
+      // keep at most one exemplar per bucket per EXEMPLAR_MIN_AGE_MS: building one per span costs
+      const endMs = Number(span.endTimeUnixNano) / 1e6;
+      if (hist.wantsExemplar(ms, endMs, EXEMPLAR_MIN_AGE_MS)) {
+        ex = { traceId: span.traceId.slice(), spanId: span.spanId.slice(), value: ms, timeMs: Math.round(endMs) };
+      }
+      const c = e.calls.exemplar;
+      if (ex || !c || c.timeMs === undefined || endMs - c.timeMs >= EXEMPLAR_MIN_AGE_MS) {
+        e.calls.add(w, { traceId: ex?.traceId ?? span.traceId.slice(), spanId: ex?.spanId ?? span.spanId.slice(), value: w, timeMs: Math.round(endMs) });
+      } else e.calls.add(w);
+    } else e.calls.add(w);
+    hist.observe(ms, w, ex);
+  }
+
+  readonly shutdown = once(async () => {
+    this.stopped = true;
+    this.settings.registry.unregister(this.calls);
+    this.settings.registry.unregister(this.duration);
+  });
+}
