@@ -1,10 +1,11 @@
 // npm run bench: every figure in one run, so ratios compare like with like on a noisy machine.
 // Prints one table and writes bench/results/<date>.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchDecode } from './decode.js';
 import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
+import { benchExportEncode } from './export-encode.js';
 import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -39,6 +40,26 @@ service:
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, batch], exporters: [nop] }
 `,
+  'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
+processors:
+  batch: {}
+exporters:
+  otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
+`,
+  'otlp → batch → otlp out (sqlite queue) → null sink': `${receiver}
+processors:
+  batch: {}
+exporters:
+  otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none, sending_queue: { storage: sqlite } }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
+`,
   'otlp → memory_limiter → batch → nop': `${receiver}
 processors:
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
@@ -52,6 +73,14 @@ service:
 };
 
 interface Row { name: string; spansPerSec: number; ratio: number; p50Ms: number; p99Ms: number; rssIdleMib?: number; rssLoadMib?: number; errors: number }
+
+/** Starts an agent scenario; a `{sink}` in its config is a downstream null sink started for it. */
+async function startScenario(name: string, yaml: string): Promise<Target> {
+  if (!yaml.includes('{sink}')) return startAgent(name, yaml);
+  const downstream = await startNullSink();
+  const agent = await startAgent(name, yaml.replaceAll('{sink}', downstream.address));
+  return { ...agent, stop: async () => { await agent.stop(); await downstream.stop(); } };
+}
 
 async function measure(start: () => Promise<Target>): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number }> {
   const target = await start();
@@ -69,13 +98,29 @@ async function measure(start: () => Promise<Target>): Promise<{ spansPerSec: num
   }
 }
 
+/** RSS of the agent on its embedded default config (what `npm start` runs): 2 s after ready and once V8 has settled (15 s). */
+async function idleRss(): Promise<{ afterReadyMib: number; settledMib: number }> {
+  const yaml = readFileSync(fileURLToPath(new URL('../config/default.yaml', import.meta.url)), 'utf8')
+    .replace('"localhost:4317"', '"127.0.0.1:{grpc}"').replace('"localhost:4318"', '"127.0.0.1:{http}"').replace('"0.0.0.0:9464"', '"127.0.0.1:{tel}"')
+    .replace('${env:OUTRIDER_STORAGE_PATH:-./data/outrider.db}', '{dir}/outrider.db');
+  const agent = await startAgent('default config', yaml);
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const afterReadyMib = rssMib(agent.pid);
+    await new Promise((r) => setTimeout(r, 13_000));
+    return { afterReadyMib, settledMib: rssMib(agent.pid) };
+  } finally {
+    await agent.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const results: Record<string, Array<Awaited<ReturnType<typeof measure>>>> = { 'null-sink': [] };
   for (const name of Object.keys(scenarios)) results[name] = [];
   for (let round = 0; round < ROUNDS; round++) {
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
     results['null-sink']!.push(await measure(startNullSink));
-    for (const [name, yaml] of Object.entries(scenarios)) results[name]!.push(await measure(() => startAgent(name, yaml)));
+    for (const [name, yaml] of Object.entries(scenarios)) results[name]!.push(await measure(() => startScenario(name, yaml)));
   }
   const base = median(results['null-sink']!.map((r) => r.spansPerSec));
   const rows: Row[] = Object.entries(results).map(([name, rs]) => ({
@@ -89,11 +134,15 @@ async function main(): Promise<void> {
     errors: rs.reduce((a, r) => a + r.errors, 0),
   }));
 
+  process.stderr.write('idle RSS on the default config\n');
+  const idle = await idleRss();
   process.stderr.write('decoder micro-benchmark\n');
   const decode = await benchDecode(15);
   process.stderr.write('scrape and spanmetrics micro-benchmarks\n');
   const scrape = await benchScrape();
   const spanmetricsNsPerSpan = benchSpanMetricsRecord();
+  process.stderr.write('export encoder micro-benchmark\n');
+  const encode = await benchExportEncode();
   const withSm = rows.find((r) => r.name.includes('spanmetrics'));
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
@@ -101,11 +150,13 @@ async function main(): Promise<void> {
   const table = [
     `Outrider bench — ${new Date().toISOString()} — ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} requests in flight, 100 spans/request (medians)`,
     '',
-    `${'scenario'.padEnd(52)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'idle MiB'.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
+    `${'scenario'.padEnd(52)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
     ...rows.map((r) => `${r.name.padEnd(52)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
     '',
+    `idle RSS, default config (npm start): ${idle.afterReadyMib.toFixed(1)} MiB 2 s after ready, ${idle.settledMib.toFixed(1)} MiB (${(idle.settledMib * 1.048576).toFixed(1)} MB) after 15 s idle`,
     `decoder: outrider ${decode.ours.spansPerSec.toFixed(0)} spans/s vs protobufjs reflection ${decode.protobufjs.spansPerSec.toFixed(0)} spans/s — ${decode.ratio.toFixed(2)}×`,
     `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
+    `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
   ];
   process.stdout.write(table.join('\n') + '\n');
@@ -113,7 +164,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, decode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 

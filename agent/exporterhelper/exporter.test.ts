@@ -9,7 +9,7 @@ import { ExportSendError } from './classify.js';
 import { commonExporterShape, type CommonExporterConfig } from './config.js';
 import { createQueuedExporter } from './exporter.js';
 import type { ExportRequest } from './request.js';
-import { sampleTraces, testSettings } from './testing.js';
+import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
 import type { SendResult, Transport } from './transport.js';
 import { z } from 'zod';
 

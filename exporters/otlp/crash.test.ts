@@ -1,28 +1,28 @@
 // Integration: a child agent process queues into sqlite, is killed with SIGKILL, and a restart delivers everything.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
-import { sampleTraces, testSettings } from '../../agent/exporterhelper/testing.js';
+import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
-import { startGrpcSink } from './grpc-sink.js';
+import { startGrpcSink } from '../../test/kit/grpc-sink.js';
 import { otlpExporterFactory } from './index.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** A private build of just the exporter's module graph (git-ignored under node_modules/). */
-const out = join(root, 'node_modules/.cache/outrider-crash-test');
+/** The child runs the built modules (`npm test` builds dist/ first). */
+const dist = (rel: string) => pathToFileURL(join(root, 'dist', rel)).href;
 const work = mkdtempSync(join(tmpdir(), 'outrider-crash-'));
 
 const child = `
 import { metrics } from '@opentelemetry/api';
 import { pino } from 'pino';
-import { otlpExporterFactory } from './exporters/otlp/index.js';
-import { sampleTraces } from './agent/exporterhelper/testing.js';
-import { Store } from './agent/store/store.js';
+import { otlpExporterFactory } from '${dist('exporters/otlp/index.js')}';
+import { sampleTraces } from '${dist('test/kit/exporter-testing.js')}';
+import { Store } from '${dist('agent/store/store.js')}';
 const [dbPath, port, batches] = process.argv.slice(2);
 const settings = { id: 'otlp/jaeger', logger: pino({ level: 'silent' }), meter: metrics.getMeter('crash'), registry: {}, store: new Store(dbPath) };
 const config = otlpExporterFactory.parse({
@@ -39,17 +39,12 @@ for (let b = 0; b < Number(batches); b++) {
 setTimeout(() => {}, 60_000); // keeps retrying until killed
 `;
 
+const childFile = join(root, 'dist', `crash-child-${process.pid}.mjs`); // inside the repo, so its bare imports resolve
 beforeAll(() => {
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  try {
-    execFileSync(process.execPath, [tsc, '--outDir', out, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext',
-      '--target', 'es2022', '--esModuleInterop', '--skipLibCheck', '--resolveJsonModule', '--types', 'node',
-      join(root, 'exporters/otlp/index.ts'), join(root, 'agent/exporterhelper/testing.ts')], { stdio: 'pipe' });
-  } catch { /* type errors elsewhere in the tree do not stop emission */ }
-  if (!existsSync(join(out, 'exporters/otlp/index.js'))) throw new Error(`build of the crash child failed: ${out}`);
-  writeFileSync(join(out, 'crash-child.mjs'), child);
-}, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+  if (!existsSync(join(root, 'dist/exporters/otlp/index.js'))) throw new Error('dist/ is missing: run npm run build (npm test does)');
+  writeFileSync(childFile, child);
+});
+afterAll(() => { rmSync(work, { recursive: true, force: true }); rmSync(childFile, { force: true }); });
 
 describe('kill -9 with the sqlite queue', () => {
   it('loses no acknowledged span: the next start resumes from disk', async () => {
@@ -60,7 +55,7 @@ describe('kill -9 with the sqlite queue', () => {
     });
     const dbPath = join(work, 'outrider.db');
     const batches = 20;
-    const proc = spawn(process.execPath, [join(out, 'crash-child.mjs'), dbPath, String(sink.port), String(batches)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [childFile, dbPath, String(sink.port), String(batches)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolveAcks, reject) => {
       let text = '';
       const timer = setTimeout(() => reject(new Error(`child did not ack in time: ${text}`)), 20_000);

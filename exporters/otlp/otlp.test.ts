@@ -4,10 +4,10 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeRpcStatus } from '../../agent/exporterhelper/rpc-status.js';
-import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../agent/exporterhelper/testing.js';
+import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import type { LogsData, MetricsData } from '../../agent/pdata/model.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import { startGrpcSink, type GrpcSink, type GrpcSinkOptions } from './grpc-sink.js';
+import { startGrpcSink, type GrpcSink, type GrpcSinkOptions } from '../../test/kit/grpc-sink.js';
 import { otlpExporterFactory } from './index.js';
 
 const host = { reportFatal: () => {} };

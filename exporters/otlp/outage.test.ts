@@ -4,10 +4,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleTraces, testSettings } from '../../agent/exporterhelper/testing.js';
+import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
-import { startGrpcSink, type GrpcSink } from './grpc-sink.js';
+import { startGrpcSink, type GrpcSink } from '../../test/kit/grpc-sink.js';
 import { otlpExporterFactory } from './index.js';
 
 function freePort(): Promise<number> {

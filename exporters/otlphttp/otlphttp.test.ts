@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRpcStatus } from '../../agent/exporterhelper/rpc-status.js';
-import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../agent/exporterhelper/testing.js';
+import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import { signalUrl } from './config.js';

@@ -4,11 +4,23 @@ import { duration, endpoint, num } from '../../config/schema-helpers.js';
 
 const MIB = 1024 * 1024;
 
+/** Server TLS: a certificate and key, and optionally a CA that client certificates must chain to (mTLS). */
+const tlsSchema = z.strictObject({
+  /** PEM certificate chain served to clients. */
+  cert_file: z.string().min(1),
+  /** PEM private key of the certificate. */
+  key_file: z.string().min(1),
+  /** PEM CA bundle; when set, clients must present a certificate it signed. */
+  client_ca_file: z.string().min(1).optional(),
+}).optional();
+
 const grpcSchema = z.strictObject({
   /** host:port to listen on. Default localhost:4317. */
   endpoint: endpoint().default('localhost:4317'),
   /** Largest request accepted, after decompression, in MiB. Default 16. */
   max_recv_msg_size_mib: num({ min: 1, max: 2047 }).default(16),
+  /** Serve TLS instead of plaintext. */
+  tls: tlsSchema,
 });
 
 const httpSchema = z.strictObject({
@@ -18,6 +30,8 @@ const httpSchema = z.strictObject({
   max_request_body_size: num({ int: true, min: 1 }).default(16 * MIB),
   /** Longest time a client may take to send a whole request. Default 60s. */
   request_timeout: duration().default(60_000),
+  /** Serve HTTPS instead of HTTP. */
+  tls: tlsSchema,
 });
 
 /** `grpc:` or `http:` with no value enables the protocol with its defaults. */
@@ -33,3 +47,4 @@ export const otlpConfigSchema = z.strictObject({
 export type OtlpReceiverConfig = z.output<typeof otlpConfigSchema>;
 export type OtlpGrpcConfig = z.output<typeof grpcSchema>;
 export type OtlpHttpConfig = z.output<typeof httpSchema>;
+export type ServerTlsConfig = NonNullable<z.output<typeof tlsSchema>>;

@@ -6,6 +6,7 @@ import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpGrpcConfig } from './config.js';
 import { decodeBody, type Intake } from './intake.js';
 import { statusWithRetryInfo } from './status-details.js';
+import { readServerTls } from './tls.js';
 
 const SERVICES: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -56,8 +57,13 @@ export class OtlpGrpcServer {
     }
     const { host, port } = splitEndpoint(this.config.endpoint);
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    let credentials = grpc.ServerCredentials.createInsecure();
+    if (this.config.tls) {
+      const t = readServerTls(this.config.tls, 'receivers.otlp.protocols.grpc');
+      credentials = grpc.ServerCredentials.createSsl(t.ca ?? null, [{ cert_chain: t.cert, private_key: t.key }], t.ca !== undefined);
+    }
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(new Error(`receivers.otlp: cannot listen on grpc ${this.config.endpoint}: ${err.message}`)) : resolve(p))));
+      server.bindAsync(target, credentials, (err, p) => (err ? reject(new Error(`receivers.otlp: cannot listen on grpc ${this.config.endpoint}: ${err.message}`)) : resolve(p))));
     this.server = server;
   }
 

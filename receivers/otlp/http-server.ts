@@ -7,6 +7,7 @@ import { encodeStatus } from '../../agent/pdata/proto-encode.js';
 import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpHttpConfig } from './config.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
+import { readServerTls } from './tls.js';
 
 const PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 const PROTOBUF = 'application/x-protobuf';
@@ -60,7 +61,9 @@ export class OtlpHttpServer {
 
   async start(): Promise<void> {
     const limit = this.config.max_request_body_size;
-    const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true });
+    const tls = this.config.tls ? readServerTls(this.config.tls, 'receivers.otlp.protocols.http') : undefined;
+    const https = tls ? { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined } : null;
+    const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true, https });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err, req, reply) => {

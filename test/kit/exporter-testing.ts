@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { pino } from 'pino';
-import type { CreateSettings } from '../component.js';
-import type { MetricRegistry } from '../metric-registry.js';
-import type { Span, TracesData } from '../pdata/model.js';
-import { Store } from '../store/store.js';
+import type { CreateSettings } from '../../agent/component.js';
+import type { MetricRegistry } from '../../agent/metric-registry.js';
+import type { Span, TracesData } from '../../agent/pdata/model.js';
+import { Store } from '../../agent/store/store.js';
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
