@@ -37,6 +37,8 @@ export const spanMetricsConfigSchema = z.strictObject({
   /** Extra labels from span attributes, then resource attributes; a missing one is omitted unless it has a default. */
   dimensions: z.array(dimension).prefault([]),
   histogram: z.strictObject({
+    /** Unit of the duration histogram: `ms` (`…_duration_milliseconds`, what Jaeger's Monitor tab reads) or `s` (`…_duration_seconds`, Prometheus's base unit). */
+    unit: z.enum(['ms', 's']).prefault('ms'),
     /** Explicit bucket upper bounds in ms (numbers or durations). Default: the Collector's buckets. */
     explicit: z.strictObject({ buckets: z.array(bucketMs).min(1).prefault(DEFAULT_BUCKETS_MS) }).optional(),
     /** Exponential buckets instead: at most `max_size` buckets per sign, exposed as classic `le` buckets. */

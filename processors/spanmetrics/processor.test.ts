@@ -33,6 +33,18 @@ describe('spanmetrics', () => {
       `traces_span_metrics_duration_milliseconds_count{${L}} 1`, ''].join('\n'));
   });
 
+  test('histogram.unit s names the histogram in seconds and scales buckets and observations', async () => {
+    const { proc, text } = setup({ histogram: { unit: 's', explicit: { buckets: [2, 10] } } });
+    await proc.consume(f.traces({ 'service.name': 'shop' }, [f.span({ name: 'GET /a', kind: 3, endTimeUnixNano: f.T0 + 7_500_000n })]));
+    const L = 'service_name="shop",span_name="GET /a",span_kind="SPAN_KIND_CLIENT",status_code="STATUS_CODE_UNSET"';
+    const body = await text();
+    expect(body).toContain('# TYPE traces_span_metrics_duration_seconds histogram');
+    expect(body).toContain(`traces_span_metrics_duration_seconds_bucket{${L},le="0.002"} 0`);
+    expect(body).toContain(`traces_span_metrics_duration_seconds_bucket{${L},le="0.01"} 1`);
+    expect(body).toContain(`traces_span_metrics_duration_seconds_sum{${L}} 0.0075`);
+    expect(body).not.toContain('milliseconds');
+  });
+
   test('default buckets are the Collector\'s', () => {
     expect(spanMetricsProcessorFactory.createDefaultConfig().histogram.explicit).toBeUndefined();
     expect(DEFAULT_BUCKETS_MS).toEqual([2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000]);

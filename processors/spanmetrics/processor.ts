@@ -40,6 +40,8 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   private readonly values: string[];
   private overflow: Entry | undefined;
   private readonly explicit: boolean;
+  /** Multiplier from milliseconds to the histogram's unit. */
+  private readonly scale: number;
   private stopped = false;
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: SpanMetricsConfig, private readonly next: Consumer<TracesData>) {
@@ -49,12 +51,14 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     this.values = new Array<string>(labelNames.length).fill('');
     const reg = settings.registry;
     this.calls = reg.counter(`${ns}_calls_total`, 'Spans seen, weighted by their adjusted count.', labelNames);
-    const help = 'Span durations in milliseconds, weighted by their adjusted count.';
-    const name = `${ns}_duration_milliseconds`;
+    const seconds = cfg.histogram.unit === 's';
+    this.scale = seconds ? 1 / 1000 : 1;
+    const help = `Span durations in ${seconds ? 'seconds' : 'milliseconds'}, weighted by their adjusted count.`;
+    const name = `${ns}_duration_${seconds ? 'seconds' : 'milliseconds'}`;
     this.explicit = !cfg.histogram.exponential;
     this.duration = cfg.histogram.exponential
       ? reg.expHistogram(name, help, labelNames, cfg.histogram.exponential.max_size)
-      : reg.histogram(name, help, labelNames, cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS);
+      : reg.histogram(name, help, labelNames, (cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS).map((b) => b * this.scale));
     this.overflowSpans = settings.meter.createCounter('outrider_spanmetrics_overflow_spans', {
       description: 'Spans counted in the otel_metric_overflow series because cardinality_limit was reached.',
     });
@@ -118,7 +122,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   private observe(e: Entry, span: Span, exemplars: boolean): void {
     const w = this.weights.get(span.traceState);
     const ns = span.endTimeUnixNano - span.startTimeUnixNano;
-    const ms = ns > 0n ? Number(ns) / 1e6 : 0;
+    const ms = (ns > 0n ? Number(ns) / 1e6 : 0) * this.scale;
     if (!this.explicit) {
       e.calls.add(w);
       e.duration.observe(ms, w);

@@ -83,6 +83,8 @@ describe('export durability (agent + otlp exporter + OTel SDK)', () => {
       expect(metrics).toMatch(new RegExp(`outrider_exporter_sent_spans_total\\{[^}]*exporter="otlp/jaeger"[^}]*\\} ${made.size}\\b`));
       const retries = /outrider_exporter_retries_total\{[^}]*exporter="otlp\/jaeger"[^}]*\} (\d+)/.exec(metrics);
       expect(Number(retries?.[1] ?? 0)).toBeGreaterThan(0);
+      // the queue drained
+      expect(metrics).toMatch(/outrider_exporter_queue_size\{[^}]*exporter="otlp\/jaeger"[^}]*\} 0\b/);
     } finally {
       await provider.shutdown();
       await agent.stop();
