@@ -9,6 +9,7 @@ COPY config ./config
 COPY receivers ./receivers
 COPY processors ./processors
 COPY exporters ./exporters
+COPY connectors ./connectors
 COPY test/kit ./test/kit
 COPY bench ./bench
 # npm ci builds better-sqlite3 from source and runs `prepare` (tsc), then we drop dev dependencies.

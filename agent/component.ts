@@ -7,7 +7,7 @@ import type { Signal, SignalData } from './pdata/model.js';
 import type { MetricRegistry } from './metric-registry.js';
 import type { Store } from './store/store.js';
 
-export type Kind = 'receiver' | 'processor' | 'exporter';
+export type Kind = 'receiver' | 'processor' | 'exporter' | 'connector';
 
 /** One configuration problem: where (dotted key path) and what. */
 export interface Problem { path: string; message: string }
@@ -83,7 +83,16 @@ export interface ExporterFactory<C = any> extends FactoryBase<C> {
   create(settings: CreateSettings, config: C, signals: readonly Signal[]): Component & SignalConsumers;
 }
 
-export type Factory = ReceiverFactory | ProcessorFactory | ExporterFactory;
+/**
+ * A connector is the exporter of one pipeline and the receiver of another. `next` holds, per signal,
+ * the pipelines it feeds; the component's consumers are what upstream pipelines export to.
+ */
+export interface ConnectorFactory<C = any> extends FactoryBase<C> {
+  readonly kind: 'connector';
+  create(settings: CreateSettings, config: C, next: SignalConsumers): Component & SignalConsumers;
+}
+
+export type Factory = ReceiverFactory | ProcessorFactory | ExporterFactory | ConnectorFactory;
 
 /** Zod issues as problems with dotted key paths. */
 export function problemsOf(error: z.ZodError, prefix = ''): Problem[] {

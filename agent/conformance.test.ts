@@ -33,7 +33,7 @@ describe.each(builtinFactories.map((f) => [`${f.kind} ${f.type}`, f] as const))(
 
   it('can be shut down without being started, twice', async () => {
     const cfg = runnableConfig(factory.kind, factory.type, factory.createDefaultConfig());
-    const c = factory.kind === 'receiver' ? factory.create(testSettings(factory.type), cfg, {})
+    const c = factory.kind === 'receiver' || factory.kind === 'connector' ? factory.create(testSettings(factory.type), cfg, {})
       : factory.kind === 'processor' ? factory.create(testSettings(factory.type, factory.signals[0]), cfg, factory.signals[0]!, { consume: async () => {} })
         : factory.create(testSettings(factory.type), cfg, factory.signals);
     await c.shutdown();
@@ -56,6 +56,14 @@ describe.each(builtinFactories.map((f) => [`${f.kind} ${f.type}`, f] as const))(
       await p.consume(samples[signal]());
       await p.shutdown();
       expect(got.length).toBeGreaterThan(0);
+      return;
+    }
+    if (factory.kind === 'connector') {
+      const c = factory.create(testSettings(factory.type), cfg, { [signal]: sink });
+      await c.start({ reportFatal: () => {} });
+      await (c[signal] as Consumer<any>).consume(samples[signal]());
+      await c.shutdown();
+      expect(got).toHaveLength(1);
       return;
     }
     const e = factory.create(testSettings(factory.type), cfg, [signal]);

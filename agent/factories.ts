@@ -9,6 +9,7 @@ import { nopFactory } from '../exporters/nop/index.js';
 import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
 import { otlpExporterFactory } from '../exporters/otlp/index.js';
 import { otlphttpExporterFactory } from '../exporters/otlphttp/index.js';
+import { forwardFactory } from '../connectors/forward/index.js';
 import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js';
 
 /** The built-in factories. */
@@ -23,6 +24,7 @@ export const builtinFactories: readonly Factory[] = [
   prometheusExporterFactory,
   otlpExporterFactory,
   otlphttpExporterFactory,
+  forwardFactory,
 ];
 
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */

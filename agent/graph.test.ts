@@ -83,4 +83,49 @@ service:
       "service.pipelines.metrics.processors[0]: processor 'tag/a' does not support metrics (supports: traces)",
     ]);
   });
+
+  it('joins pipelines through a forward connector, starting the downstream pipeline first', async () => {
+    const log: string[] = [];
+    const { factories, feed, seen } = recordingFactories(log);
+    const joined = `
+receivers: { rec: }
+processors: { tag/a: , tag/b: }
+exporters: { exp/1: }
+connectors: { forward/x: }
+service:
+  pipelines:
+    traces/out: { receivers: [forward/x], processors: [tag/b], exporters: [exp/1] }
+    traces/in: { receivers: [rec], processors: [tag/a], exporters: [forward/x] }
+`;
+    const cfg = loadConfig({ yaml: joined }, factories, {});
+    expect(cfg.problems).toEqual([]);
+    const graph = PipelineGraph.build(cfg.config!, settingsFor);
+    await graph.start({ reportFatal: () => {} });
+    await feed().traces!.consume(makeTraces(2, 'joined'));
+    expect(log.filter((l) => l.startsWith('consume'))).toEqual(['consume tag/a@traces/in', 'consume tag/b@traces/out']);
+    expect(seen['exp/1']!.map((d) => d.resourceSpans[0]!.scopeSpans[0]!.spans.length)).toEqual([2]);
+    await graph.shutdown(() => {});
+    expect(log.filter((l) => !l.startsWith('consume'))).toEqual([
+      'start exp/1', 'start tag/b@traces/out', 'start tag/a@traces/in', 'start rec',
+      'stop rec', 'stop tag/a@traces/in', 'stop tag/b@traces/out', 'stop exp/1',
+    ]);
+  });
+
+  it('reports a cycle through connectors and a connector used on one side only', () => {
+    const { factories } = recordingFactories([]);
+    const cyclic = loadConfig({ yaml: `
+receivers: { rec: }
+exporters: { exp/1: }
+connectors: { forward/a: , forward/b: , forward/lonely: }
+service:
+  pipelines:
+    traces/one: { receivers: [rec, forward/b], exporters: [forward/a] }
+    traces/two: { receivers: [forward/a], exporters: [forward/b, exp/1] }
+    traces/three: { receivers: [rec], exporters: [forward/lonely] }
+` }, factories, {});
+    expect(cyclic.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'connectors.forward/lonely: used as an exporter but no pipeline receives from it',
+      'service.pipelines: cycle through connectors: traces/one → traces/two → traces/one',
+    ]);
+  });
 });

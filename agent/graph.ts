@@ -1,13 +1,17 @@
 // The pipeline graph: builds components from a resolved config, starts downstream first, stops upstream first.
-import type { Component, Consumer, CreateSettings, ExporterFactory, Host, ProcessorFactory, ReceiverFactory, SignalConsumers } from './component.js';
+import type { Component, ConnectorFactory, Consumer, CreateSettings, ExporterFactory, Host, ProcessorFactory, ReceiverFactory, SignalConsumers } from './component.js';
 import { fanout } from './fanout.js';
 import type { Signal, SignalData } from './pdata/model.js';
 import type { ComponentDecl, PipelineDecl, ResolvedConfig } from '../config/validate.js';
+import { downstreamFirst } from '../config/pipelines.js';
 
-interface Node { id: string; kind: 'receiver' | 'processor' | 'exporter'; pipeline?: string; component: Component }
+interface Node { id: string; kind: 'receiver' | 'processor' | 'exporter' | 'connector'; pipeline?: string; component: Component }
 
 export class PipelineGraph {
-  /** In start order: exporters, then each pipeline's processors from last to first, then receivers. */
+  /**
+   * In start order: exporters; then pipelines downstream first (each one's processors from last to
+   * first, a connector right before the first pipeline that exports to it); then receivers.
+   */
   private readonly nodes: Node[] = [];
 
   private constructor(readonly pipelines: readonly PipelineDecl[]) {}
@@ -21,9 +25,12 @@ export class PipelineGraph {
       return d;
     };
 
+    const connectorIds = new Set([...config.components.values()].filter((c) => c.kind === 'connector').map((c) => c.id));
+
     // Exporters: one instance per id, serving every signal it is used for.
     const exporterSignals = new Map<string, Set<Signal>>();
     for (const p of config.pipelines) for (const id of p.exporters) {
+      if (connectorIds.has(id)) continue;
       if (!exporterSignals.has(id)) exporterSignals.set(id, new Set());
       exporterSignals.get(id)!.add(p.signal);
     }
@@ -35,12 +42,32 @@ export class PipelineGraph {
       graph.nodes.push({ id, kind: 'exporter', component: exp });
     }
 
-    // Processors, per pipeline, from the last to the first.
+    // Pipelines, downstream first, so a connector finds the pipelines it feeds already built.
     const entries = new Map<string, Consumer<any>>();
-    for (const p of config.pipelines) {
+    const connectors = new Map<string, Component & SignalConsumers>();
+    const connector = (id: string) => {
+      let c = connectors.get(id);
+      if (!c) {
+        const d = decl('connector', id);
+        c = (d.factory as ConnectorFactory).create(settingsFor(id), d.config, consumersFor(id));
+        connectors.set(id, c);
+        graph.nodes.push({ id, kind: 'connector', component: c });
+      }
+      return c;
+    };
+    const consumersFor = (id: string): SignalConsumers => {
+      const consumers: SignalConsumers = {};
+      for (const signal of ['traces', 'metrics', 'logs'] as const) {
+        const targets = config.pipelines.filter((p) => p.signal === signal && p.receivers.includes(id)).map((p) => entries.get(p.name)!);
+        if (targets.length) (consumers as Record<Signal, Consumer<SignalData[Signal]>>)[signal] = fanout(targets);
+      }
+      return consumers;
+    };
+    for (const p of downstreamFirst(config.pipelines, connectorIds)) {
       let next: Consumer<any> = fanout<any>(p.exporters.map((id) => {
-        const c = exporters.get(id)![p.signal] as Consumer<any> | undefined;
-        if (!c) throw new Error(`exporter '${id}' did not create a ${p.signal} consumer`);
+        const target = connectorIds.has(id) ? connector(id) : exporters.get(id)!;
+        const c = target[p.signal] as Consumer<any> | undefined;
+        if (!c) throw new Error(`'${id}' did not create a ${p.signal} consumer`);
         return c;
       }));
       for (let i = p.processors.length - 1; i >= 0; i--) {
@@ -57,15 +84,10 @@ export class PipelineGraph {
     }
 
     // Receivers: one instance per id, fanning out to every pipeline that lists it.
-    const receiverIds = [...new Set(config.pipelines.flatMap((p) => p.receivers))];
+    const receiverIds = [...new Set(config.pipelines.flatMap((p) => p.receivers))].filter((id) => !connectorIds.has(id));
     for (const id of receiverIds) {
-      const consumers: SignalConsumers = {};
-      for (const signal of ['traces', 'metrics', 'logs'] as const) {
-        const targets = config.pipelines.filter((p) => p.signal === signal && p.receivers.includes(id)).map((p) => entries.get(p.name)!);
-        if (targets.length) (consumers as Record<Signal, Consumer<SignalData[Signal]>>)[signal] = fanout(targets);
-      }
       const d = decl('receiver', id);
-      const rec = (d.factory as ReceiverFactory).create(settingsFor(id), d.config, consumers);
+      const rec = (d.factory as ReceiverFactory).create(settingsFor(id), d.config, consumersFor(id));
       graph.nodes.push({ id, kind: 'receiver', component: rec });
     }
     return graph;

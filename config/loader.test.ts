@@ -85,7 +85,7 @@ service:
       'processors.batch.send_batch_size: must be at least 1, got -1',
       'processors.memory_limiter.spike_limit_mib: must be below limit_mib (100), got 200',
       expect.stringMatching(/^exporters\.debug\.verbosity: /),
-      "service.pipelines.traces.receivers[1]: receiver 'jaeger' is not declared under receivers",
+      "service.pipelines.traces.receivers[1]: receiver 'jaeger' is not declared under receivers (or connectors)",
       "service.pipelines.traces.processors[1]: 'batch' is listed twice",
       "service.pipelines.events: pipeline name must be traces, metrics or logs, optionally /name; got 'events'",
     ]));

@@ -21,6 +21,7 @@ export const rootSchema = z.strictObject({
   receivers: section.default({}),
   processors: section.default({}),
   exporters: section.default({}),
+  connectors: section.default({}),
   service: z.strictObject({
     telemetry: z.strictObject({
       /** Serves /metrics, /healthz and /readyz. */

@@ -2,7 +2,7 @@
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, extname } from 'node:path';
 
-const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'test/kit', 'bench'];
+const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'connectors', 'test/kit', 'bench'];
 const wanted = new Set(['.yaml', '.yml', '.proto', '.html', '.css']);
 
 function walk(dir) {

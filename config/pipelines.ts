@@ -1,0 +1,114 @@
+// Pipeline checks: names and signals, every id declared and able to carry the signal, connectors
+// used on both sides, and no cycle through connectors.
+import type { Kind, Problem } from '../agent/component.js';
+import type { Signal } from '../agent/pdata/model.js';
+import type { ComponentDecl, PipelineDecl } from './validate.js';
+import { parseId } from './ids.js';
+
+const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
+type Raw = Record<string, Record<string, unknown> | null | undefined>;
+type List = 'receivers' | 'processors' | 'exporters';
+
+function declared(raw: Raw, section: string, id: string): boolean {
+  const s = raw[section];
+  return !!s && typeof s === 'object' && id in s;
+}
+
+/** Which kind an id in a pipeline list names: receivers and exporters lists may also name connectors. */
+function kindIn(list: List, raw: Raw, id: string): Kind | string {
+  const own: Kind = list === 'receivers' ? 'receiver' : list === 'processors' ? 'processor' : 'exporter';
+  const asOwn = declared(raw, list, id);
+  const asConnector = list !== 'processors' && declared(raw, 'connectors', id);
+  if (asOwn && asConnector) return `'${id}' is declared both under ${list} and under connectors`;
+  if (asConnector) return 'connector';
+  if (asOwn) return own;
+  return `${own} '${id}' is not declared under ${list}${list === 'processors' ? '' : ' (or connectors)'}`;
+}
+
+export function checkPipelines(tree: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }>, raw: Raw,
+  components: Map<string, ComponentDecl>, problems: Problem[]): PipelineDecl[] {
+  const pipelines: PipelineDecl[] = [];
+  for (const [name, p] of Object.entries(tree)) {
+    const path = `service.pipelines.${name}`;
+    const signal = name.split('/')[0] as Signal;
+    if (!SIGNALS.includes(signal) || typeof parseId(name) === 'string') {
+      problems.push({ path, message: `pipeline name must be traces, metrics or logs, optionally /name; got '${name}'` });
+      continue;
+    }
+    for (const list of ['receivers', 'processors', 'exporters'] as const) {
+      const seen = new Set<string>();
+      p[list].forEach((id, i) => {
+        const at = `${path}.${list}[${i}]`;
+        if (seen.has(id)) problems.push({ path: at, message: `'${id}' is listed twice` });
+        seen.add(id);
+        const kind = kindIn(list, raw, id);
+        if (kind !== 'receiver' && kind !== 'processor' && kind !== 'exporter' && kind !== 'connector') { problems.push({ path: at, message: kind }); return; }
+        const decl = components.get(`${kind}:${id}`);
+        if (decl && !decl.factory.signals.includes(signal)) {
+          problems.push({ path: at, message: `${kind} '${id}' does not support ${signal} (supports: ${decl.factory.signals.join(', ')})` });
+        }
+      });
+    }
+    pipelines.push({ name, signal, receivers: p.receivers, processors: p.processors, exporters: p.exporters });
+  }
+  checkConnectors(pipelines, components, problems);
+  return pipelines;
+}
+
+/** Each connector must be an exporter of some pipeline and a receiver of another; the pipelines must not form a cycle. */
+function checkConnectors(pipelines: PipelineDecl[], components: Map<string, ComponentDecl>, problems: Problem[]): void {
+  const connectors = [...components.values()].filter((c) => c.kind === 'connector');
+  for (const c of connectors) {
+    const from = pipelines.filter((p) => p.exporters.includes(c.id));
+    const to = pipelines.filter((p) => p.receivers.includes(c.id));
+    if (from.length === 0 && to.length === 0) continue; // declared but unused, like any component
+    if (from.length === 0) problems.push({ path: `connectors.${c.id}`, message: 'used as a receiver but no pipeline exports to it' });
+    if (to.length === 0) problems.push({ path: `connectors.${c.id}`, message: 'used as an exporter but no pipeline receives from it' });
+  }
+  const cycle = findCycle(pipelines, new Set(connectors.map((c) => c.id)));
+  if (cycle) problems.push({ path: 'service.pipelines', message: `cycle through connectors: ${cycle.join(' → ')}` });
+}
+
+/** Pipelines that `p` feeds through connectors. */
+export function downstreamOf(p: PipelineDecl, pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): PipelineDecl[] {
+  const via = p.exporters.filter((id) => connectorIds.has(id));
+  return pipelines.filter((q) => q.receivers.some((id) => via.includes(id)));
+}
+
+/** A cycle of pipeline names (first repeated at the end), or undefined. */
+export function findCycle(pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (p: PipelineDecl): string[] | undefined => {
+    if (state.get(p.name) === 'done') return undefined;
+    if (state.get(p.name) === 'visiting') return [...stack.slice(stack.indexOf(p.name)), p.name];
+    state.set(p.name, 'visiting');
+    stack.push(p.name);
+    for (const q of downstreamOf(p, pipelines, connectorIds)) {
+      const found = visit(q);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(p.name, 'done');
+    return undefined;
+  };
+  for (const p of pipelines) {
+    const found = visit(p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Pipelines ordered so that every pipeline comes after the pipelines it feeds (downstream first). */
+export function downstreamFirst(pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): PipelineDecl[] {
+  const out: PipelineDecl[] = [];
+  const done = new Set<string>();
+  const visit = (p: PipelineDecl) => {
+    if (done.has(p.name)) return;
+    done.add(p.name);
+    for (const q of downstreamOf(p, pipelines, connectorIds)) visit(q);
+    out.push(p);
+  };
+  for (const p of pipelines) visit(p);
+  return out;
+}
