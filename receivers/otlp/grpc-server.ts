@@ -1,6 +1,7 @@
 // OTLP/gRPC server: TraceService, MetricsService and LogsService Export on one @grpc/grpc-js server.
 import * as grpc from '@grpc/grpc-js';
 import { asOutriderError, type OutriderError } from '../../agent/errors.js';
+import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import type { Signal } from '../../agent/pdata/model.js';
 import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpGrpcConfig } from './config.js';
@@ -79,7 +80,7 @@ export class OtlpGrpcServer {
         return;
       }
       this.intake.accept(signal, data, 'grpc').then(
-        () => callback(null, EMPTY),
+        (partial) => callback(null, partial.rejected === 0 ? EMPTY : Buffer.from(encodeExportResponse(partial.rejected, partial.message))),
         (e) => callback(toServiceError(asOutriderError(e))),
       );
     };

@@ -3,13 +3,14 @@ import { gunzip, inflate } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { asOutriderError, errors, GrpcCode, OutriderError } from '../../agent/errors.js';
 import type { Signal } from '../../agent/pdata/model.js';
-import { encodeStatus } from '../../agent/pdata/proto-encode.js';
+import { encodeExportResponse, encodeStatus } from '../../agent/pdata/proto-encode.js';
 import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpHttpConfig } from './config.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
 import { readServerTls } from './tls.js';
 
 const PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+const REJECTED_JSON_KEY: Record<Signal, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' };
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -87,13 +88,18 @@ export class OtlpHttpServer {
           this.intake.badRequest('http', err);
           return this.sendError(req, reply, err);
         }
+        let partial;
         try {
-          await this.intake.accept(signal, data, 'http');
+          partial = await this.intake.accept(signal, data, 'http');
         } catch (e) {
           return this.sendError(req, reply, asOutriderError(e));
         }
-        if (encoding === 'json') return reply.code(200).type(JSON_TYPE).send('{}');
-        return reply.code(200).type(PROTOBUF).send(Buffer.alloc(0));
+        if (encoding === 'json') {
+          const body = partial.rejected === 0 ? '{}'
+            : JSON.stringify({ partialSuccess: { [REJECTED_JSON_KEY[signal]]: String(partial.rejected), errorMessage: partial.message } });
+          return reply.code(200).type(JSON_TYPE).send(body);
+        }
+        return reply.code(200).type(PROTOBUF).send(Buffer.from(encodeExportResponse(partial.rejected, partial.message)));
       });
       app.route({
         method: [...OTHER_METHODS], url,

@@ -6,8 +6,13 @@ import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent/pdata/json.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { dropInvalidSpans } from './validity.js';
 
 export type Transport = 'grpc' | 'http';
+
+/** What the sender is told besides success: items rejected (not retried) and why. */
+export interface PartialSuccess { rejected: number; message: string }
+const FULL_SUCCESS: PartialSuccess = { rejected: 0, message: '' };
 export type Encoding = 'protobuf' | 'json';
 
 const protoDecoders = { traces: decodeTracesRequest, metrics: decodeMetricsRequest, logs: decodeLogsRequest } as const;
@@ -48,10 +53,15 @@ export class Intake {
   /** Stops intake: later calls to accept() are refused as retryable. */
   close(): void { this.closed = true; }
 
-  /** Passes data to the pipelines; resolves once they accepted it (the sender may be acknowledged). */
-  async accept<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<void> {
-    const n = itemCount(signal, data);
+  /**
+   * Passes data to the pipelines; resolves once they accepted it (the sender may be acknowledged),
+   * with the items rejected as invalid (spans without a valid trace or span id).
+   */
+  async accept<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<PartialSuccess> {
     const attrs = { receiver: this.settings.id, transport };
+    const rejected = signal === 'traces' ? dropInvalidSpans(data as SignalData['traces']) : 0;
+    if (rejected > 0) this.refused[signal].add(rejected, { ...attrs, reason: 'invalid_id' });
+    const n = itemCount(signal, data);
     const consumer = this.consumers[signal] as { consume(d: SignalData[S]): Promise<void> } | undefined;
     try {
       if (this.closed || !consumer) throw errors.shuttingDown(this.settings.id);
@@ -61,6 +71,8 @@ export class Intake {
       this.refused[signal].add(n, attrs);
       throw asOutriderError(e);
     }
+    if (rejected === 0) return FULL_SUCCESS;
+    return { rejected, message: `${rejected} span(s) rejected: trace_id must be 16 and span_id 8 bytes, not all zero` };
   }
 
   /** Counts a request refused before its items could be counted. */

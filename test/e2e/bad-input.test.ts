@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { GrpcCode } from '../../agent/errors.js';
-import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
+import { decodeExportResponse, encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import type { OtlpReceiver } from '../../receivers/otlp/index.js';
 import { sinkConfig } from '../kit/config.js';
 import { makeTraces } from '../kit/gen.js';
@@ -204,5 +204,28 @@ describe('self-telemetry', () => {
     expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'too_large' })).toBeGreaterThanOrEqual(2);
     expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'unsupported_media' })).toBeGreaterThanOrEqual(2);
     expect(value('outrider_receiver_refused_requests_total', { transport: 'http', reason: 'method_not_allowed' })).toBe(3);
+  });
+});
+
+describe('partial success', () => {
+  it('rejects spans with invalid ids, keeps the rest, and says so in partial_success', async () => {
+    const before = sink.count('traces');
+    const td = makeTraces(4, 'partial');
+    const spans = td.resourceSpans[0]!.scopeSpans[0]!.spans;
+    spans[1]!.traceId = new Uint8Array(16);   // all zero
+    spans[2]!.spanId = new Uint8Array(0);     // missing
+    const g = await grpcClient.export('traces', encodeTracesRequest(td));
+    expect(g.code).toBe(GrpcCode.OK);
+    expect(decodeExportResponse(g.response!)).toEqual({ rejected: 2, errorMessage: expect.stringMatching(/2 span\(s\) rejected/) });
+    await sink.waitFor('traces', before + 2);
+
+    const json = { resourceSpans: [{ scopeSpans: [{ spans: [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'ok' },
+      { traceId: '', spanId: 'b7ad6b7169203331', name: 'no trace id' },
+    ] }] }] };
+    const h = await post('/v1/traces', Buffer.from(JSON.stringify(json)), { 'content-type': 'application/json' });
+    expect(h.status).toBe(200);
+    expect(JSON.parse(h.text)).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringContaining('trace_id') } });
+    await sink.waitFor('traces', before + 3);
   });
 });
