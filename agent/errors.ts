@@ -57,8 +57,9 @@ export class OutriderError extends Error {
     this.retryAfterS = this.retryable ? opts.retryAfterS : undefined;
   }
 
-  get grpcCode(): number { return grpcOf[this.code]; }
-  get httpStatus(): number { return httpOf[this.code]; }
+  /** A permanent export failure is INTERNAL/500, so the sender does not retry what cannot succeed. */
+  get grpcCode(): number { return this.code === 'EXPORT_FAILED' && !this.retryable ? GrpcCode.INTERNAL : grpcOf[this.code]; }
+  get httpStatus(): number { return this.code === 'EXPORT_FAILED' && !this.retryable ? 500 : httpOf[this.code]; }
 }
 
 export const errors = {
@@ -79,9 +80,4 @@ export function asOutriderError(err: unknown): OutriderError {
   if (err instanceof OutriderError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return errors.internal(message, err);
-}
-
-/** Whether an error (of any kind) may be retried by whoever sent the data. */
-export function isRetryable(err: unknown): boolean {
-  return err instanceof OutriderError && err.retryable;
 }

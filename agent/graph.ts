@@ -111,7 +111,8 @@ export class PipelineGraph {
         await n.component.start(host);
         started.push(n);
       } catch (err) {
-        for (const s of started.reverse()) await s.component.shutdown().catch(() => {});
+        // the failing node may hold resources too (a receiver with one of two servers bound)
+        for (const s of [n, ...started.reverse()]) await s.component.shutdown().catch(() => {});
         throw new Error(`${n.kind} ${n.id}${n.pipeline ? ` (pipeline ${n.pipeline})` : ''} failed to start: ${(err as Error).message}`);
       }
     }

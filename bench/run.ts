@@ -99,7 +99,7 @@ async function measure(start: () => Promise<Target>): Promise<{ spansPerSec: num
 }
 
 /** RSS of the agent on its embedded default config (what `npm start` runs): 2 s after ready and once V8 has settled (15 s). */
-async function idleRss(): Promise<{ afterReadyMib: number; settledMib: number }> {
+async function idleRss(): Promise<{ readyMs: number; afterReadyMib: number; settledMib: number }> {
   const yaml = readFileSync(fileURLToPath(new URL('../config/default.yaml', import.meta.url)), 'utf8')
     .replace('"localhost:4317"', '"127.0.0.1:{grpc}"').replace('"localhost:4318"', '"127.0.0.1:{http}"').replace('"0.0.0.0:9464"', '"127.0.0.1:{tel}"')
     .replace('${env:OUTRIDER_STORAGE_PATH:-./data/outrider.db}', '{dir}/outrider.db');
@@ -108,7 +108,7 @@ async function idleRss(): Promise<{ afterReadyMib: number; settledMib: number }>
     await new Promise((r) => setTimeout(r, 2000));
     const afterReadyMib = rssMib(agent.pid);
     await new Promise((r) => setTimeout(r, 13_000));
-    return { afterReadyMib, settledMib: rssMib(agent.pid) };
+    return { readyMs: agent.readyMs, afterReadyMib, settledMib: rssMib(agent.pid) };
   } finally {
     await agent.stop();
   }
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     `${'scenario'.padEnd(52)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
     ...rows.map((r) => `${r.name.padEnd(52)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
     '',
-    `idle RSS, default config (npm start): ${idle.afterReadyMib.toFixed(1)} MiB 2 s after ready, ${idle.settledMib.toFixed(1)} MiB (${(idle.settledMib * 1.048576).toFixed(1)} MB) after 15 s idle`,
+    `default config (npm start): /readyz 200 ${idle.readyMs} ms after spawn; idle RSS ${idle.afterReadyMib.toFixed(1)} MiB 2 s after ready, ${idle.settledMib.toFixed(1)} MiB (${(idle.settledMib * 1.048576).toFixed(1)} MB) after 15 s idle`,
     `decoder: outrider ${decode.ours.spansPerSec.toFixed(0)} spans/s vs protobufjs reflection ${decode.protobufjs.spansPerSec.toFixed(0)} spans/s — ${decode.ratio.toFixed(2)}×`,
     `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
     `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,

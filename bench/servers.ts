@@ -43,7 +43,7 @@ export async function startNullSink(): Promise<Target> {
  * Starts the built agent with a traces pipeline given as YAML fragments; `{grpc}`/`{http}`/`{tel}`/`{dir}`
  * in the fragment are replaced by free ports and a temp folder. Resolves once /readyz answers 200.
  */
-export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target & { telemetry: string }> {
+export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target & { telemetry: string; readyMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'outrider-bench-'));
   const [grpc, http, tel] = [await freePort(), await freePort(), await freePort()];
   const text = yaml.replaceAll('{grpc}', String(grpc)).replaceAll('{http}', String(http)).replaceAll('{tel}', String(tel)).replaceAll('{dir}', dir);
@@ -57,7 +57,7 @@ export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.Pr
     if (Date.now() - t0 > 15_000 || child.exitCode !== null) throw new Error(`bench: agent '${name}' did not become ready`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { name, address: `127.0.0.1:${grpc}`, pid: child.pid!, telemetry, stop: stopper(child) };
+  return { name, address: `127.0.0.1:${grpc}`, pid: child.pid!, telemetry, readyMs: Date.now() - t0, stop: stopper(child) };
 }
 
 /** Runs the load generator as its own process against a target. */

@@ -47,7 +47,9 @@ describe('MemoryQueue', () => {
     await expect(queue.offer(req(3, 10))).rejects.toMatchObject({ code: 'DATA_REFUSED' });
     await expect(queue.offer(req(4, 5))).resolves.toBeUndefined();
     expect(queue.bytes).toBe(25);
-    await expect(q({ maxBytes: 5 }).offer(req(1, 6))).rejects.toMatchObject({ code: 'DATA_REFUSED' });
+    // a request that can never fit is refused permanently, or it would stall every sender behind it
+    await expect(q({ maxBytes: 5 }).offer(req(1, 6))).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
+    await expect(q({ maxBytes: 5, onFull: 'drop_oldest' }).offer(req(1, 6))).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
   });
 
   it('drop_oldest: evicts the oldest queued requests and reports them', async () => {

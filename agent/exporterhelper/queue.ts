@@ -57,6 +57,10 @@ export abstract class SendingQueue {
   async offer(req: ExportRequest): Promise<void> {
     if (this.closed) throw errors.shuttingDown(this.who);
     const bytes = req.body.byteLength;
+    if (this.limits.maxBytes > 0 && bytes > this.limits.maxBytes) {
+      // can never fit: refusing it as retryable would stall every sender behind it
+      throw errors.tooLarge(`${this.who}: a request of ${bytes} bytes exceeds sending_queue.max_bytes (${this.limits.maxBytes})`);
+    }
     if (!this.makeRoom(bytes)) {
       throw errors.dataRefused(`${this.who}: sending queue is full (${this.heldCount} requests, ${this.heldBytes} bytes)`);
     }
@@ -146,7 +150,6 @@ export abstract class SendingQueue {
   }
 
   private makeRoom(bytes: number): boolean {
-    if (this.limits.maxBytes > 0 && bytes > this.limits.maxBytes) return false;
     if (this.limits.onFull === 'block') return this.fits(bytes);
     while (!this.fits(bytes)) {
       const victim = this.shift();

@@ -4,7 +4,7 @@ import { duration, num } from '../../config/schema-helpers.js';
 
 export const memoryLimiterConfigSchema = z.strictObject({
   /** How often resident memory is measured. Default 1s. */
-  check_interval: duration().default(1000),
+  check_interval: duration().default(1000).refine((ms) => ms >= 10, { message: 'must be at least 10ms' }),
   /** Hard limit in MiB; above it the limiter refuses data and asks V8 to collect garbage. */
   limit_mib: num({ min: 0 }).default(0),
   /** Headroom below the hard limit; refusing starts at limit − spike. Default 20 % of the limit. */

@@ -89,6 +89,33 @@ describe('spanmetrics', () => {
     ]);
   });
 
+  test('a batch refused downstream and sent again is counted once', async () => {
+    const { settings, registry } = f.settings('spanmetrics');
+    let refuse = 2;
+    const next = { consume: async () => { if (refuse-- > 0) throw new Error('queue full'); } };
+    const proc = spanMetricsProcessorFactory.create(settings, spanMetricsProcessorFactory.parse({}), 'traces', next);
+    const td = f.traces({ 'service.name': 'shop' }, [f.span({ name: 'pay' })]);
+    await expect(proc.consume(td)).rejects.toThrow('queue full');
+    await expect(proc.consume(td)).rejects.toThrow('queue full');
+    expect(calls((await registry.render(undefined)).body)).toEqual([
+      'traces_span_metrics_calls_total{service_name="shop",span_name="pay",span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_UNSET"} 0',
+    ]);
+    await proc.consume(td);
+    expect(calls((await registry.render(undefined)).body)).toEqual([
+      'traces_span_metrics_calls_total{service_name="shop",span_name="pay",span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_UNSET"} 1',
+    ]);
+  });
+
+  test('overflow keeps one series per service', async () => {
+    const { proc, text } = setup({ cardinality_limit: 1 });
+    await proc.consume(f.traces({ 'service.name': 'a' }, [f.span({ name: 'x' }), f.span({ name: 'y' })]));
+    await proc.consume(f.traces({ 'service.name': 'b' }, [f.span({ name: 'z' })]));
+    expect(calls(await text()).filter((l) => l.includes('overflow'))).toEqual([
+      'traces_span_metrics_calls_total{service_name="a",otel_metric_overflow="true"} 1',
+      'traces_span_metrics_calls_total{service_name="b",otel_metric_overflow="true"} 1',
+    ]);
+  });
+
   test('past cardinality_limit new combinations fold into otel_metric_overflow="true" and a self counter says so', async () => {
     const { proc, text, self } = setup({ cardinality_limit: 2 });
     await proc.consume(f.traces({ 'service.name': 'shop' }, ['a', 'b', 'c', 'd', 'a', 'c'].map((name) => f.span({ name }))));

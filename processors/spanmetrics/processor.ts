@@ -38,7 +38,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   private readonly overflowSpans: Counter;
   private readonly dims: { name: string; def: string | undefined }[];
   private readonly values: string[];
-  private overflow: Entry | undefined;
+  private readonly overflow = new Map<string, Entry>();
   private readonly explicit: boolean;
   /** Multiplier from milliseconds to the histogram's unit. */
   private readonly scale: number;
@@ -76,30 +76,44 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     const limit = this.cfg.cardinality_limit;
     if (limit > 0 && this.entries.size >= limit) {
       this.overflowSpans.add(1, { processor: this.settings.id });
-      if (!this.overflow) {
+      // one overflow series per service, so per-service totals stay right
+      const service = values[0]!;
+      let o = this.overflow.get(service);
+      if (!o) {
         const v = values.map(() => '');
-        v[0] = values[0]!;
+        v[0] = service;
         v[v.length - 1] = 'true';
-        this.overflow = { calls: this.calls.series(v), duration: this.duration.series(v) };
+        o = { calls: this.calls.series(v), duration: this.duration.series(v) };
+        this.overflow.set(service, o);
       }
-      return this.overflow;
+      return o;
     }
     e = { calls: this.calls.series(values), duration: this.duration.series(values) };
     this.entries.set(key, e);
     return e;
   }
 
-  /** Records every span of the batch, then hands the batch on unchanged. */
+  /**
+   * Hands the batch on unchanged and records its spans once the pipeline accepted it: a batch
+   * refused downstream and sent again by the client is counted once, not once per attempt.
+   * Series are resolved before handing on, since a later processor may change the spans.
+   */
   async consume(td: TracesData): Promise<void> {
-    this.record(td);
+    const pending = this.resolve(td);
     await this.next.consume(td);
+    this.apply(pending);
   }
 
-  /** Records the spans of a batch into the registry (exposed for benchmarks). */
+  /** Records the spans of a batch into the registry at once (exposed for benchmarks). */
   record(td: TracesData): void {
-    if (this.stopped) return;
+    this.apply(this.resolve(td));
+  }
+
+  /** Each span with the series it counts in, as [entry, span, entry, span, …]. */
+  private resolve(td: TracesData): Array<Entry | Span> {
+    const out: Array<Entry | Span> = [];
+    if (this.stopped) return out;
     const v = this.values;
-    const exemplars = this.cfg.exemplars.enabled;
     const nd = this.dims.length;
     for (const rs of td.resourceSpans) {
       const res = rs.resource?.attributes ?? [];
@@ -113,10 +127,16 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
             const d = this.dims[i]!;
             v[4 + i] = lookup(span.attributes, d.name) ?? lookup(res, d.name) ?? d.def ?? '';
           }
-          this.observe(this.entryFor(v), span, exemplars);
+          out.push(this.entryFor(v), span);
         }
       }
     }
+    return out;
+  }
+
+  private apply(pending: Array<Entry | Span>): void {
+    const exemplars = this.cfg.exemplars.enabled;
+    for (let i = 0; i < pending.length; i += 2) this.observe(pending[i] as Entry, pending[i + 1] as Span, exemplars);
   }
 
   private observe(e: Entry, span: Span, exemplars: boolean): void {

@@ -14,6 +14,8 @@ const REJECTED_JSON_KEY: Record<Signal, string> = { traces: 'rejectedSpans', met
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+/** How long shutdown waits for requests in flight before closing their connections. */
+const SHUTDOWN_GRACE_MS = 5000;
 
 function encodingOf(req: FastifyRequest): Encoding {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith(JSON_TYPE) ? 'json' : 'protobuf';
@@ -126,15 +128,22 @@ export class OtlpHttpServer {
 
   /** A google.rpc.Status body in the request's encoding, with Retry-After on retryable refusals. */
   private sendError(req: FastifyRequest, reply: FastifyReply, err: OutriderError, status = err.httpStatus): FastifyReply {
-    if (err.retryable && err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+    if (err.retryable && err.retryAfterS !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterS))));
     const code = status === 404 ? GrpcCode.UNIMPLEMENTED : err.grpcCode;
     if (encodingOf(req) === 'json') return reply.code(status).type(JSON_TYPE).send(JSON.stringify({ code, message: err.message }));
     return reply.code(status).type(PROTOBUF).send(Buffer.from(encodeStatus(code, err.message)));
   }
 
+  /** Stops listening, lets requests in flight finish for a grace period, then drops slow clients. */
   async shutdown(): Promise<void> {
     const app = this.app;
     this.app = undefined;
-    await app?.close();
+    if (!app) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(() => { app.server.closeAllConnections(); resolve(); }, SHUTDOWN_GRACE_MS);
+    });
+    await Promise.race([app.close(), grace]);
+    clearTimeout(timer);
   }
 }
