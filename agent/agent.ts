@@ -54,8 +54,9 @@ export class Agent {
     }
     const config = loaded.config;
     const logger = opts.logger ?? createLogger(config.telemetry.logLevel);
+    for (const w of loaded.warnings ?? []) logger.warn({ path: w.path }, w.message);
     const telemetry = createSelfTelemetry({ serviceVersion: agentVersion() });
-    const registry = new PrometheusRegistry({ selfTelemetry: telemetry.exporter });
+    const registry = new PrometheusRegistry({ selfTelemetry: telemetry.exporter, onConflict: PrometheusRegistry.logConflicts(logger) });
     const store = new Store(config.storagePath);
     const settingsFor = (id: string, pipeline?: string): CreateSettings => ({
       id, pipeline, meter: telemetry.meter, registry, store,

@@ -39,6 +39,7 @@ async function run(configPath: string | undefined): Promise<void> {
 
 function validate(configPath: string | undefined): void {
   const loaded = loadConfig(configPath ?? DEFAULT_CONFIG_PATH, factoryMap());
+  for (const w of loaded.warnings ?? []) process.stderr.write(`  warning: ${formatProblem(w)}\n`);
   if (loaded.problems.length === 0) {
     process.stdout.write(`${loaded.source}: valid\n`);
     process.exit(0);

@@ -2,6 +2,7 @@
 // (span metrics, SLO, cost) and the agent's own telemetry, rendered as Prometheus text or OpenMetrics.
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { CounterVec, ExpHistogramVec, GaugeVec, HistogramVec } from './metric-registry/instruments.js';
+import { conflictLogger, mergeFamilies, type ConflictHandler } from './metric-registry/merge-families.js';
 import { prefersOpenMetrics } from './metric-registry/negotiate.js';
 import { OPENMETRICS_CONTENT_TYPE, renderFamilies, TEXT_CONTENT_TYPE } from './metric-registry/render.js';
 import { selfFamilies, selfTargetInfo } from './metric-registry/self-metrics.js';
@@ -10,6 +11,7 @@ import type { Family, MetricSource } from './metric-registry/types.js';
 export type { Family, FamilyType, MetricSource, ExemplarRef, NumberSeries, HistogramSeries, SummarySeries } from './metric-registry/types.js';
 export { CounterVec, GaugeVec, HistogramVec, ExpHistogramVec } from './metric-registry/instruments.js';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './metric-registry/render.js';
+export type { ConflictHandler } from './metric-registry/merge-families.js';
 
 /**
  * What components see of the registry (`CreateSettings.registry`).
@@ -20,8 +22,10 @@ export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './metric-registry/r
  * - pull: `register(source)` adds a {@link MetricSource} whose `collect(nowMs)` is called at
  *   every scrape (the prometheus exporter uses this for its accumulated, expiring series).
  *
- * Family names are merged across sources when their types agree; a later family with the same
- * name and another type is dropped from the scrape (as the Collector drops conflicting metrics).
+ * Family names are merged across sources when their types agree; a later family whose
+ * OpenMetrics family name (a counter's without `_total`) or sample names (`_bucket`, `_sum`,
+ * `_count`, `_total`) collide with an earlier family of another name or type is dropped from the
+ * scrape (as the Collector drops conflicting metrics).
  */
 export interface MetricRegistry {
   /** Renders the exposition for an Accept header: Prometheus text 0.0.4 or OpenMetrics 1.0. */
@@ -38,8 +42,12 @@ export interface MetricRegistry {
   histogram(name: string, help: string, labelNames: readonly string[], bounds: readonly number[]): HistogramVec;
   /** An exponential histogram vector (≤ `maxSize` buckets per sign), exposed as classic buckets. */
   expHistogram(name: string, help: string, labelNames: readonly string[], maxSize: number): ExpHistogramVec;
-  /** Turns OpenMetrics negotiation on or off (the prometheus exporter's `enable_open_metrics`). */
-  setOpenMetrics(enabled: boolean): void;
+  /**
+   * Attaches the prometheus exporter `id`, whose `enable_open_metrics` then decides negotiation.
+   * Returns a function that detaches it (and restores the default).
+   * @throws Error when another prometheus exporter is attached: one registry serves one exporter.
+   */
+  attachExporter(id: string, openMetrics: boolean): () => void;
 }
 
 /** Options of {@link PrometheusRegistry}. */
@@ -54,8 +62,11 @@ export interface PrometheusRegistryOptions {
   now?: () => number;
   /** Whether OpenMetrics may be negotiated. Default true. */
   openMetrics?: boolean;
-  /** Called when a family is dropped because its type conflicts with an earlier one. */
-  onConflict?: (name: string, kept: string, dropped: string) => void;
+  /**
+   * Called at each scrape for each family dropped because its names collide with an earlier
+   * family's; see {@link PrometheusRegistry.logConflicts} for a rate-limited logger.
+   */
+  onConflict?: ConflictHandler;
 }
 
 /** The registry served at `/metrics`. One per agent; no module-level state. */
@@ -63,10 +74,16 @@ export class PrometheusRegistry implements MetricRegistry {
   private readonly sources: MetricSource[] = [];
   private readonly now: () => number;
   private openMetrics: boolean;
+  private exporterId: string | undefined;
 
   constructor(private readonly opts: PrometheusRegistryOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.openMetrics = opts.openMetrics ?? true;
+  }
+
+  /** An `onConflict` that warns through `logger` at most once a minute per dropped family name. */
+  static logConflicts(logger: { warn(obj: object, msg: string): void }): ConflictHandler {
+    return conflictLogger(logger);
   }
 
   register(source: MetricSource): () => void {
@@ -103,35 +120,32 @@ export class PrometheusRegistry implements MetricRegistry {
     return v;
   }
 
-  setOpenMetrics(enabled: boolean): void {
-    this.openMetrics = enabled;
+  attachExporter(id: string, openMetrics: boolean): () => void {
+    if (this.exporterId !== undefined && this.exporterId !== id) {
+      throw new Error(`prometheus exporter '${id}' cannot start: prometheus exporter '${this.exporterId}' already serves this agent's /metrics; `
+        + `use one prometheus exporter and list it in every metrics pipeline`);
+    }
+    this.exporterId = id;
+    this.openMetrics = openMetrics;
+    return () => {
+      if (this.exporterId !== id) return;
+      this.exporterId = undefined;
+      this.openMetrics = this.opts.openMetrics ?? true;
+    };
   }
 
-  /** Every family from every source, merged by name, in first-seen order. */
+  /** Every family from every source in first-seen order, merged by name and type, conflicts dropped. */
   async collect(): Promise<Family[]> {
     const now = this.now();
-    const byName = new Map<string, { f: Family; extra: Family[] }>();
-    const add = (f: Family): void => {
-      const seen = byName.get(f.name);
-      if (!seen) byName.set(f.name, { f, extra: [] });
-      else if (seen.f.type === f.type) seen.extra.push(f);
-      else this.opts.onConflict?.(f.name, seen.f.type, f.type);
-    };
+    const all: Family[] = [];
     for (const src of [...this.sources]) {
-      for (const f of await src.collect(now)) add(f);
+      for (const f of await src.collect(now)) all.push(f);
     }
     if (this.opts.selfTelemetry) {
       const { resourceMetrics } = await this.opts.selfTelemetry.collect();
-      add(selfTargetInfo(resourceMetrics));
-      for (const f of selfFamilies(resourceMetrics)) add(f);
+      all.push(selfTargetInfo(resourceMetrics), ...selfFamilies(resourceMetrics));
     }
-    const out: Family[] = [];
-    for (const { f, extra } of byName.values()) {
-      if (extra.length === 0) { out.push(f); continue; }
-      const all = [f, ...extra];
-      out.push({ ...f, series: (function* () { for (const g of all) yield* g.series as Iterable<never>; })() } as Family);
-    }
-    return out;
+    return mergeFamilies(all, this.opts.onConflict);
   }
 
   async render(accept: string | undefined): Promise<{ contentType: string; body: string }> {

@@ -9,18 +9,18 @@ const REF = /\$\$|\$\{([^}]*)\}/g;
  * `$$` stands for a literal `$`. An unset variable without a default becomes the empty string.
  * Values stay strings; numeric and boolean fields accept numeric and boolean strings.
  */
-export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, problems: Problem[], path = ''): unknown {
-  if (typeof tree === 'string') return substituteString(tree, env, problems, path);
-  if (Array.isArray(tree)) return tree.map((v, i) => substituteEnv(v, env, problems, `${path}[${i}]`));
+export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, problems: Problem[], path = '', warnings: Problem[] = []): unknown {
+  if (typeof tree === 'string') return substituteString(tree, env, problems, path, warnings);
+  if (Array.isArray(tree)) return tree.map((v, i) => substituteEnv(v, env, problems, `${path}.${i}`, warnings));
   if (tree !== null && typeof tree === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(tree)) out[k] = substituteEnv(v, env, problems, path ? `${path}.${k}` : k);
+    for (const [k, v] of Object.entries(tree)) out[k] = substituteEnv(v, env, problems, path ? `${path}.${k}` : k, warnings);
     return out;
   }
   return tree;
 }
 
-function substituteString(text: string, env: NodeJS.ProcessEnv, problems: Problem[], path: string): string {
+function substituteString(text: string, env: NodeJS.ProcessEnv, problems: Problem[], path: string, warnings: Problem[]): string {
   if (!text.includes('$')) return text;
   return text.replace(REF, (whole, inner: string | undefined) => {
     if (whole === '$$') return '$';
@@ -39,6 +39,7 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, problems: Proble
     }
     const value = env[name];
     if (value !== undefined && value !== '') return value;
+    if (fallback === undefined) warnings.push({ path, message: `environment variable ${name} is not set; using ''` });
     return fallback ?? '';
   });
 }

@@ -113,3 +113,10 @@ service:
     expect(parseDurationMs("5")).toBeUndefined();
   });
 });
+
+describe('environment warnings', () => {
+  it('warns about an unset variable without a default, and not about one with a default', () => {
+    const r = loadConfig({ yaml: minimal.replace('exporters: { debug: }', 'exporters: { debug: }\nstorage: { path: "${env:NOPE_UNSET}/db${env:ALSO_UNSET:-x}" }') }, factories, {});
+    expect(r.warnings).toEqual([{ path: 'storage.path', message: "environment variable NOPE_UNSET is not set; using ''" }]);
+  });
+});

@@ -23,7 +23,7 @@ export function parseYaml(text: string, source: string): { tree?: unknown; probl
   return { tree: doc.toJS() ?? {}, problems: [] };
 }
 
-export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string }
+export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string; /** Not errors, but worth a look (unset variables). */ warnings?: Problem[] }
 
 /**
  * Loads and validates a config. `input` is a file path, YAML text (`{ yaml }`) or an already
@@ -60,7 +60,8 @@ export function loadConfig(
     return { source, problems: [{ path: '', message: `${source}: the config must be a YAML mapping` }] };
   }
   const problems: Problem[] = [];
-  const substituted = substituteEnv(tree, env, problems);
+  const warnings: Problem[] = [];
+  const substituted = substituteEnv(tree, env, problems, '', warnings);
   const result = validateConfig(substituted, factories);
-  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems] };
+  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems], warnings };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GrpcCode } from '../errors.js';
 import { classifyGrpc, classifyHttp, networkFailure, parseRetryAfter } from './classify.js';
-import { decodeRpcStatus, encodeRpcStatus } from './rpc-status.js';
+import { decodeRpcStatus, encodeRpcStatus } from '../pdata/rpc-status.js';
 
 describe('classifyGrpc', () => {
   it.each(['CANCELLED', 'DEADLINE_EXCEEDED', 'ABORTED', 'OUT_OF_RANGE', 'UNAVAILABLE', 'DATA_LOSS'] as const)('%s is retryable', (name) => {

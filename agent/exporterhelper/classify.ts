@@ -1,6 +1,6 @@
 // Retryable-or-permanent classification of export failures (gRPC codes, HTTP statuses, throttling hints).
 import { GrpcCode, OutriderError } from '../errors.js';
-import { decodeRpcStatus } from './rpc-status.js';
+import { decodeRpcStatus } from '../pdata/rpc-status.js';
 
 /** A failed export attempt: retryable or permanent, with a server's requested delay (ms) if any. */
 export class ExportSendError extends OutriderError {

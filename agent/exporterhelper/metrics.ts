@@ -1,7 +1,7 @@
 // The exporter's self metrics (sent, failed, enqueue-failed items; retries; queue size and capacity).
 import type { Attributes, Counter, Meter, ObservableGauge } from '@opentelemetry/api';
 import type { Signal } from '../pdata/model.js';
-import { itemNoun } from './request.js';
+import { itemUnit } from '../pdata/count.js';
 
 /** Why items were dropped, the `reason` attribute of `outrider_exporter_send_failed_*`. */
 export type DropReason =
@@ -29,7 +29,7 @@ export class ExporterMetrics {
   constructor(private readonly meter: Meter, exporter: string) {
     this.attrs = { exporter };
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
-      const noun = itemNoun(signal);
+      const noun = itemUnit(signal);
       this.bySignal.set(signal, {
         sent: meter.createCounter(`outrider_exporter_sent_${noun}`, { description: `Items (${noun}) successfully sent to the destination.` }),
         failed: meter.createCounter(`outrider_exporter_send_failed_${noun}`, { description: `Items (${noun}) the exporter gave up on, by reason.` }),

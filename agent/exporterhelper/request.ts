@@ -22,7 +22,3 @@ export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S]):
   return { signal, items, body };
 }
 
-/** The item noun of a signal in metric names: spans, metric_points, log_records. */
-export function itemNoun(signal: Signal): 'spans' | 'metric_points' | 'log_records' {
-  return signal === 'traces' ? 'spans' : signal === 'metrics' ? 'metric_points' : 'log_records';
-}

@@ -3,6 +3,25 @@
 
 /** Highest scale the OTel spec allows; recording starts here and downscales to fit. */
 export const MAX_SCALE = 20;
+/** Lowest scale the OTel spec allows. */
+export const MIN_SCALE = -10;
+/** Scales the Prometheus translation keeps (collector.md §5): higher ones are downscaled to `max`, lower ones dropped. */
+export const PROMETHEUS_SCALES: ScaleRange = { min: -4, max: 8 };
+
+/** Range of scales a histogram state accepts from merged points; it starts at `max`. */
+export interface ScaleRange { min: number; max: number }
+
+/** An exponential histogram point's fields as OTLP carries them. */
+export interface ExpPointFields {
+  scale: number; zeroCount: number; zeroThreshold: number; sum: number | undefined; count: number;
+  positive: { offset: number; bucketCounts: number[] } | null; negative: { offset: number; bucketCounts: number[] } | null;
+}
+
+/** Whether a point can be merged into a state accepting `range`: integer scale within it (and ≤ 20), integer offsets. */
+export function isMergeable(p: ExpPointFields, range: ScaleRange = { min: MIN_SCALE, max: MAX_SCALE }): boolean {
+  return Number.isInteger(p.scale) && p.scale >= Math.max(range.min, MIN_SCALE) && p.scale <= MAX_SCALE
+    && (!p.positive || Number.isInteger(p.positive.offset)) && (!p.negative || Number.isInteger(p.negative.offset));
+}
 
 /** Dense buckets for one sign: `counts[k]` is bucket index `offset + k`. */
 class Buckets {
@@ -43,14 +62,20 @@ export function expLowerBound(i: number, scale: number): number {
 
 /** An exponential histogram that keeps at most `maxSize` buckets per sign. */
 export class ExpHistogramState {
-  scale = MAX_SCALE;
+  scale: number;
   zeroCount = 0;
   zeroThreshold = 0;
   sum = 0;
   count = 0;
   readonly positive = new Buckets();
   readonly negative = new Buckets();
-  constructor(readonly maxSize = 160) {}
+  /**
+   * @param maxSize buckets kept per sign; recording and merging downscale to stay within it
+   * @param scales scales merged points may have; the state starts at (and never exceeds) `scales.max`
+   */
+  constructor(readonly maxSize = 160, readonly scales: ScaleRange = { min: MIN_SCALE, max: MAX_SCALE }) {
+    this.scale = Math.min(scales.max, MAX_SCALE);
+  }
 
   private fit(b: Buckets, index: number): number {
     // downscale until the bucket range including `index` fits in maxSize
@@ -83,9 +108,12 @@ export class ExpHistogramState {
     b.add(i, n);
   }
 
-  /** Adds another histogram's buckets (OTLP point fields), downscaling to the smaller scale. */
-  merge(p: { scale: number; zeroCount: number; zeroThreshold: number; sum: number | undefined; count: number;
-    positive: { offset: number; bucketCounts: number[] } | null; negative: { offset: number; bucketCounts: number[] } | null }): void {
+  /**
+   * Adds another histogram's buckets (OTLP point fields), downscaling to the smaller scale.
+   * Returns false, changing nothing, for a point that is not {@link isMergeable} within `scales`.
+   */
+  merge(p: ExpPointFields): boolean {
+    if (!isMergeable(p, this.scales)) return false;
     if (p.scale < this.scale) this.downscaleBy(this.scale - p.scale);
     this.zeroThreshold = Math.max(this.zeroThreshold, p.zeroThreshold);
     this.zeroCount += p.zeroCount;
@@ -98,27 +126,34 @@ export class ExpHistogramState {
         if (n) this.addAt(dst, src.offset + k, p.scale, n);
       }
     }
+    return true;
   }
 
-  /** Classic buckets: ascending `le` bounds (negatives, zero, positives) and per-bucket counts, +Inf last. */
+  /**
+   * Classic buckets: strictly ascending finite `le` bounds (negatives, zero, positives) and
+   * per-bucket counts, +Inf last. A bucket whose bound overflows to ±Infinity or does not exceed
+   * the previous one (underflow to 0, inside the zero threshold) is folded into a neighbour that
+   * still bounds its values from above, so the output is always a valid Prometheus histogram.
+   */
   toClassic(): { bounds: number[]; counts: number[]; sum: number; count: number } {
     const bounds: number[] = [];
     const counts: number[] = [];
+    let carry = 0;
+    let inf = 0;
+    const add = (le: number, n: number): void => {
+      if (le === Infinity || Number.isNaN(le)) { inf += n; return; }
+      if (le === -Infinity) { carry += n; return; }
+      n += carry;
+      carry = 0;
+      if (bounds.length && le <= bounds[bounds.length - 1]!) counts[counts.length - 1]! += n;
+      else { bounds.push(le); counts.push(n); }
+    };
     const neg = this.negative;
-    for (let i = neg.last; i >= neg.offset && !neg.empty; i--) {
-      bounds.push(-expLowerBound(i, this.scale));
-      counts.push(neg.counts[i - neg.offset]!);
-    }
-    if (this.zeroCount > 0 || !neg.empty) {
-      bounds.push(this.zeroThreshold);
-      counts.push(this.zeroCount);
-    }
+    for (let i = neg.last; i >= neg.offset && !neg.empty; i--) add(-expLowerBound(i, this.scale), neg.counts[i - neg.offset]!);
+    if (this.zeroCount > 0 || !neg.empty) add(this.zeroThreshold, this.zeroCount);
     const pos = this.positive;
-    for (let k = 0; k < pos.counts.length; k++) {
-      bounds.push(expLowerBound(pos.offset + k + 1, this.scale));
-      counts.push(pos.counts[k]!);
-    }
-    counts.push(0);
+    for (let k = 0; k < pos.counts.length; k++) add(expLowerBound(pos.offset + k + 1, this.scale), pos.counts[k]!);
+    counts.push(inf + carry);
     return { bounds, counts, sum: this.sum, count: this.count };
   }
 }

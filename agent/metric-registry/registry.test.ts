@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { PrometheusRegistry, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../metric-registry.js';
 import { createSelfTelemetry } from '../self-telemetry.js';
 import { prefersOpenMetrics } from './negotiate.js';
-import { ExpHistogramState, expIndex } from './exp-histogram.js';
+import { ExpHistogramState, expIndex, PROMETHEUS_SCALES } from './exp-histogram.js';
+import { conflictLogger } from './merge-families.js';
 
 describe('negotiation', () => {
   test.each([
@@ -42,6 +43,57 @@ describe('PrometheusRegistry', () => {
     r.gauge('x_total', 'X', []).set([], 1);
     expect((await r.render(undefined)).body).toBe('# HELP x_total X\n# TYPE x_total counter\nx_total{a="1"} 1\nx_total{a="2"} 1\n');
     expect(conflicts).toEqual(['x_total:counter/gauge']);
+  });
+
+  test('OpenMetrics family names collide: counter req_total and gauge req; the later is dropped in both formats', async () => {
+    const conflicts: string[] = [];
+    const r = new PrometheusRegistry({ onConflict: (n, k, d, kn) => conflicts.push(`${n}:${k}/${d}:${kn}`) });
+    r.counter('req_total', 'R', []).add([], 2);
+    r.gauge('req', 'G', []).set([], 1);
+    r.counter('req', 'R2', []).add([], 3); // OpenMetrics family req, sample req_total: taken
+    expect((await r.render('application/openmetrics-text')).body).toBe('# HELP req R\n# TYPE req counter\nreq_total 2\n# EOF\n');
+    expect((await r.render(undefined)).body).toBe('# HELP req_total R\n# TYPE req_total counter\nreq_total 2\n');
+    expect(conflicts.slice(0, 2)).toEqual(['req:counter/gauge:req_total', 'req:counter/counter:req_total']);
+  });
+
+  test('_bucket, _sum and _count of histograms and summaries collide with other families, in either order', async () => {
+    const conflicts: string[] = [];
+    const r = new PrometheusRegistry({ onConflict: (n, k, d, kn) => conflicts.push(`${n}:${k}/${d}:${kn}`) });
+    r.gauge('x_count', 'X', []).set([], 9);
+    r.histogram('lat', 'L', [], [1]).observe([], 0.5);
+    r.gauge('lat_bucket', 'B', []).set([], 1);
+    r.counter('lat_sum', 'S', []).add([]);
+    r.gauge('lat_count_other', 'O', []).set([], 4);
+    r.register({ collect: () => [{ name: 'x', help: 'Q', type: 'summary', series: [{ labels: '', quantiles: [], sum: 1, count: 1 }] }] });
+    expect((await r.render(undefined)).body).toBe(['# HELP x_count X', '# TYPE x_count gauge', 'x_count 9',
+      '# HELP lat L', '# TYPE lat histogram', 'lat_bucket{le="1"} 1', 'lat_bucket{le="+Inf"} 1', 'lat_sum 0.5', 'lat_count 1',
+      '# HELP lat_count_other O', '# TYPE lat_count_other gauge', 'lat_count_other 4', ''].join('\n'));
+    expect(conflicts).toEqual(['lat_bucket:histogram/gauge:lat', 'lat_sum:histogram/counter:lat', 'x:gauge/summary:x_count']);
+  });
+
+  test('conflicts are logged at most once a minute per family, with the count held back', () => {
+    let now = 0;
+    const logs: unknown[] = [];
+    const log = conflictLogger({ warn: (o) => { logs.push(o); } }, 60_000, () => now);
+    for (let i = 0; i < 3; i++) log('req', 'counter', 'gauge', 'req_total');
+    log('lat_count', 'histogram', 'gauge', 'lat');
+    now = 60_000;
+    log('req', 'counter', 'gauge', 'req_total');
+    expect(logs).toEqual([
+      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', suppressed: 0 },
+      { metric: 'lat_count', type: 'gauge', conflictsWith: 'lat', conflictingType: 'histogram', suppressed: 0 },
+      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', suppressed: 2 }]);
+    expect(PrometheusRegistry.logConflicts({ warn() {} })).toBeTypeOf('function');
+  });
+
+  test('one prometheus exporter at a time decides OpenMetrics; detaching restores the default', async () => {
+    const r = new PrometheusRegistry();
+    const detach = r.attachExporter('prometheus', false);
+    expect(() => r.attachExporter('prometheus/2', true)).toThrow(/'prometheus\/2' cannot start: prometheus exporter 'prometheus' already serves/);
+    expect((await r.render('application/openmetrics-text')).contentType).toBe(TEXT_CONTENT_TYPE);
+    detach();
+    expect((await r.render('application/openmetrics-text')).contentType).toBe(OPENMETRICS_CONTENT_TYPE);
+    r.attachExporter('prometheus/2', true)();
   });
 
   test('invalid names are refused; unregister removes a source; empty registry renders nothing', async () => {
@@ -84,5 +136,28 @@ describe('exponential histogram', () => {
     expect(c.counts.reduce((a, b) => a + b, 0)).toBe(6);
     for (let i = 1; i < c.bounds.length; i++) expect(c.bounds[i]!).toBeGreaterThan(c.bounds[i - 1]!);
     expect(c.bounds.at(-1)!).toBeGreaterThanOrEqual(1000);
+  });
+  test('merge refuses points outside the scale range (and shift-overflowing ones) without changing the state', () => {
+    const h = new ExpHistogramState(1 << 12, PROMETHEUS_SCALES);
+    const p = (scale: number) => ({ scale, zeroCount: 1, zeroThreshold: 0, sum: 1, count: 2, positive: { offset: 0, bucketCounts: [1] }, negative: null });
+    expect(h.scale).toBe(8);
+    expect(h.merge(p(-5))).toBe(false);
+    expect(h.merge(p(0.5))).toBe(false);
+    expect(h.merge(p(40))).toBe(false);
+    expect(h.count).toBe(0);
+    expect(h.merge(p(20))).toBe(true);
+    expect(h.scale).toBe(8);
+    expect(new ExpHistogramState().merge(p(-10))).toBe(true);
+  });
+  test('classic buckets are strictly increasing with one +Inf, whatever the scale', () => {
+    for (const scale of [-10, -4, 0, 8, 20]) {
+      const h = new ExpHistogramState(1 << 14);
+      h.scale = scale;
+      for (const v of [Number.MIN_VALUE, 1e-300, 1, 1e300, Number.MAX_VALUE, -Number.MAX_VALUE, -Number.MIN_VALUE, 0]) h.record(v);
+      const c = h.toClassic();
+      for (let i = 1; i < c.bounds.length; i++) expect(c.bounds[i]!).toBeGreaterThan(c.bounds[i - 1]!);
+      expect(c.bounds.every(Number.isFinite)).toBe(true);
+      expect(c.counts.reduce((a, b) => a + b, 0)).toBe(8);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Renders metric families as Prometheus text 0.0.4 or OpenMetrics 1.0 (with exemplars and `# EOF`).
 import type { ExemplarRef, Family, HistogramSeries, NumberSeries, SummarySeries } from './types.js';
-import { escapeHelp, formatValue, toHex } from './format.js';
+import { toHex } from '../pdata/hex.js';
+import { escapeHelp, formatValue } from './format.js';
 
 /** Content type of Prometheus text format 0.0.4. */
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -3,11 +3,12 @@ import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ExpHistogramState } from './exp-histogram.js';
 import { labelStringOf } from './format.js';
+import { labelName } from './labels.js';
 import type { Family, HistogramSeries, NumberSeries } from './types.js';
 
-/** Replaces characters Prometheus does not allow with `_`, collapsing runs; a leading digit gets `_`. */
-export function sanitizeName(name: string, allowColon = true): string {
-  let s = name.replace(allowColon ? /[^a-zA-Z0-9_:]+/g : /[^a-zA-Z0-9_]+/g, '_').replace(/__+/g, '_');
+/** A metric name: characters Prometheus does not allow become `_`, runs collapsed; a leading digit gets `_`. */
+function metricNameOf(name: string): string {
+  let s = name.replace(/[^a-zA-Z0-9_:]+/g, '_').replace(/__+/g, '_');
   if (/^[0-9]/.test(s)) s = '_' + s;
   return s;
 }
@@ -16,7 +17,7 @@ function attrLabels(attrs: Attributes): string {
   const m = new Map<string, string>();
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined) continue;
-    m.set(sanitizeName(k, false), typeof v === 'string' ? v : JSON.stringify(v));
+    m.set(labelName(k), typeof v === 'string' ? v : JSON.stringify(v));
   }
   return labelStringOf(m);
 }
@@ -29,7 +30,7 @@ export function selfFamilies(rm: ResourceMetrics): Family[] {
   const out: Family[] = [];
   for (const sm of rm.scopeMetrics) {
     for (const m of sm.metrics) {
-      let name = sanitizeName(m.descriptor.name);
+      let name = metricNameOf(m.descriptor.name);
       const help = m.descriptor.description || m.descriptor.name;
       switch (m.dataPointType) {
         case DataPointType.SUM:
@@ -49,11 +50,11 @@ export function selfFamilies(rm: ResourceMetrics): Family[] {
           break;
         }
         case DataPointType.EXPONENTIAL_HISTOGRAM: {
-          const series: HistogramSeries[] = m.dataPoints.map((p) => {
+          const series: HistogramSeries[] = [];
+          for (const p of m.dataPoints) {
             const st = new ExpHistogramState(1 << 12);
-            st.merge({ ...p.value, zeroThreshold: 0, sum: p.value.sum ?? 0 });
-            return { labels: attrLabels(p.attributes), ...st.toClassic() };
-          });
+            if (st.merge({ ...p.value, zeroThreshold: 0, sum: p.value.sum ?? 0 })) series.push({ labels: attrLabels(p.attributes), ...st.toClassic() });
+          }
           out.push({ name, help, type: 'histogram', series });
           break;
         }

@@ -61,7 +61,8 @@ export type Family =
 /**
  * A producer of families, asked at every scrape. Sources registered with
  * `PrometheusRegistry.register` are collected in registration order; a family name seen
- * twice with the same type is merged, with a different type the later one is dropped.
+ * twice with the same type is merged; a later family whose names collide with an earlier one's
+ * (another type, or OpenMetrics family / `_total` / `_bucket` / `_sum` / `_count` names) is dropped.
  */
 export interface MetricSource {
   collect(nowMs: number): Iterable<Family> | Promise<Iterable<Family>>;

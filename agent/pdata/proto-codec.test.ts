@@ -1,4 +1,5 @@
 // Property and spec tests of the OTLP protobuf codec against protobufjs reflection over our .proto files.
+import { encodeRpcStatus } from './rpc-status.js';
 import { describe, expect, it } from 'vitest';
 import { OutriderError } from '../errors.js';
 import { loadOtlpRoot } from '../../bench/otlp-protos.js';
@@ -7,7 +8,7 @@ import { RandomPdata } from '../../bench/random-pdata.js';
 import { makeTracesData } from '../../bench/fixtures.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from './proto-decode.js';
 import {
-  decodeExportResponse, encodeExportResponse, encodeLogsRequest, encodeMetricsRequest, encodeStatus, encodeTracesRequest,
+  decodeExportResponse, encodeExportResponse, encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest,
 } from './proto-encode.js';
 import { ProtoWriter } from './proto-writer.js';
 import type { TracesData } from './model.js';
@@ -117,7 +118,7 @@ describe('protobuf encoding rules', () => {
       expect(Object.values(obj.partialSuccess)).toEqual([7, 'x']);
     }
     const S = root.lookupType('google.rpc.Status');
-    expect(S.toObject(S.decode(encodeStatus(3, 'invalid protobuf')))).toEqual({ code: 3, message: 'invalid protobuf' });
+    expect(S.toObject(S.decode(encodeRpcStatus({ code: 3, message: 'invalid protobuf' })))).toEqual({ code: 3, message: 'invalid protobuf' });
   });
 });
 

@@ -171,10 +171,3 @@ export function decodeExportResponse(buf: Uint8Array): { rejected: number; error
   });
 }
 
-/** Encodes a google.rpc.Status (code = 1, message = 2; no details), for gRPC error trailers. */
-export function encodeStatus(code: number, message: string): Uint8Array {
-  const w = new ProtoWriter(64 + message.length * 3);
-  writeInt32Field(w, 0x08, code);
-  writeStringField(w, 0x12, message);
-  return w.finish();
-}

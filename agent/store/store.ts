@@ -1,4 +1,5 @@
-// The agent's one SQLite database (WAL), schema versioned by migrations in PRAGMA user_version.
+// The agent's one SQLite database (WAL). Each owner (export queue, SLO store, …) migrates its own tables,
+// versioned in `schema_versions`; PRAGMA user_version holds the total of applied migrations.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
@@ -46,6 +47,9 @@ export class Store {
       })();
     }
     this.migrations.set(owner, migrations);
+    // PRAGMA user_version carries the total of applied migrations, so tools can tell the schema revision
+    const total = (db.prepare('SELECT coalesce(sum(version), 0) AS n FROM schema_versions').get() as { n: number }).n;
+    db.pragma(`user_version = ${Math.trunc(total)}`);
   }
 
   get isOpen(): boolean { return this.db !== undefined; }

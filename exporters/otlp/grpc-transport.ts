@@ -2,19 +2,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { classifyGrpc } from '../../agent/exporterhelper/classify.js';
 import type { ExportRequest } from '../../agent/exporterhelper/request.js';
-import { readTlsFiles } from '../../agent/exporterhelper/tls-files.js';
+import { readTlsFiles } from '../../agent/tls-files.js';
 import type { SendOptions, SendResult, Transport } from '../../agent/exporterhelper/transport.js';
 import { decodeExportResponse } from '../../agent/pdata/proto-encode.js';
+import { OTLP_GRPC_PATHS } from '../../agent/pdata/otlp-paths.js';
 import type { Signal } from '../../agent/pdata/model.js';
 import { agentVersion } from '../../agent/version.js';
 import { parseGrpcEndpoint, type OtlpConfig } from './config.js';
 
 /** The OTLP collector service method of each signal. */
-export const grpcPaths: Record<Signal, string> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -22,9 +18,9 @@ const identity = (b: Buffer): Buffer => b;
 function credentialsOf(who: string, cfg: OtlpConfig, scheme: 'http' | 'https' | undefined): grpc.ChannelCredentials {
   const plaintext = scheme === 'http' || (scheme === undefined && cfg.tls.insecure);
   if (plaintext) return grpc.credentials.createInsecure();
-  const m = readTlsFiles(who, cfg.tls);
+  const m = readTlsFiles(who, { ca_file: cfg.tls.ca_file, cert_file: cfg.tls.cert_file, key_file: cfg.tls.key_file });
   const skip = cfg.tls.insecure_skip_verify;
-  return grpc.credentials.createSsl(m.ca ?? null, m.key ?? null, m.cert ?? null, {
+  return grpc.credentials.createSsl(m.ca_file ?? null, m.key_file ?? null, m.cert_file ?? null, {
     rejectUnauthorized: !skip,
     ...(skip ? { checkServerIdentity: () => undefined } : {}),
   });
@@ -59,7 +55,7 @@ export class GrpcTransport implements Transport {
       const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
       const onAbort = () => call.cancel();
       const call = this.client.makeUnaryRequest<Buffer, Buffer>(
-        grpcPaths[req.signal], identity, identity, body, this.metadata.clone(),
+        OTLP_GRPC_PATHS[req.signal], identity, identity, body, this.metadata.clone(),
         { deadline: Date.now() + opts.timeoutMs },
         (err, response) => {
           opts.signal?.removeEventListener('abort', onAbort);

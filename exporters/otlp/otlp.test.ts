@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
-import { encodeRpcStatus } from '../../agent/exporterhelper/rpc-status.js';
+import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import type { LogsData, MetricsData } from '../../agent/pdata/model.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { classifyHttp, networkFailure } from '../../agent/exporterhelper/classify.js';
 import type { ExportRequest } from '../../agent/exporterhelper/request.js';
-import { readTlsFiles } from '../../agent/exporterhelper/tls-files.js';
+import { readTlsFiles } from '../../agent/tls-files.js';
 import type { SendOptions, SendResult, Transport } from '../../agent/exporterhelper/transport.js';
 import type { Signal } from '../../agent/pdata/model.js';
 import { decodeExportResponse } from '../../agent/pdata/proto-encode.js';
@@ -26,12 +26,12 @@ export class HttpTransport implements Transport {
   /** @throws BAD_CONFIG when a TLS file cannot be read */
   constructor(who: string, private readonly cfg: OtlphttpConfig) {
     this.urls = { traces: signalUrl(cfg, 'traces'), metrics: signalUrl(cfg, 'metrics'), logs: signalUrl(cfg, 'logs') };
-    this.target = `http ${cfg.endpoint}`;
+    this.target = `http ${cfg.endpoint.replace(/\/\/[^/@]*@/, "//")}`; // never log user:password@
     const tls = Object.values(this.urls).some((u) => u.protocol === 'https:');
     if (tls) {
-      const m = readTlsFiles(who, cfg.tls);
+      const m = readTlsFiles(who, { ca_file: cfg.tls.ca_file, cert_file: cfg.tls.cert_file, key_file: cfg.tls.key_file });
       this.agent = new https.Agent({
-        keepAlive: true, ca: m.ca, cert: m.cert, key: m.key,
+        keepAlive: true, ca: m.ca_file, cert: m.cert_file, key: m.key_file,
         rejectUnauthorized: !cfg.tls.insecure_skip_verify,
         ...(cfg.tls.server_name_override ? { servername: cfg.tls.server_name_override } : {}),
       });

@@ -5,7 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRpcStatus } from '../../agent/exporterhelper/rpc-status.js';
+import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';

@@ -1,7 +1,7 @@
 // Holds the latest cumulative state of every translated series: delta → cumulative, resets,
 // out-of-order points, NoRecordedValue deletion and expiration (Collector's accumulator.go rules).
 import type { ExemplarRef, Family, FamilyType, HistogramSeries, NumberSeries, SummarySeries } from '../../agent/metric-registry.js';
-import { ExpHistogramState } from '../../agent/metric-registry/exp-histogram.js';
+import { ExpHistogramState, isMergeable, PROMETHEUS_SCALES } from '../../agent/metric-registry/exp-histogram.js';
 
 interface Times { startNs: bigint; timeNs: bigint; updatedMs: number; timestampMs?: number | undefined }
 type NumEntry = NumberSeries & Times;
@@ -21,8 +21,11 @@ export interface HistPoint { startNs: bigint; timeNs: bigint; bounds: number[]; 
 export interface ExpPoint { startNs: bigint; timeNs: bigint; scale: number; zeroCount: number; zeroThreshold: number; sum: number | undefined; count: number;
   positive: { offset: number; bucketCounts: number[] } | null; negative: { offset: number; bucketCounts: number[] } | null }
 
-/** Why a point was not applied (for logging and counting). */
-export type Rejection = 'type_conflict' | 'out_of_order' | 'misaligned_delta';
+/**
+ * Why a point was not applied (for logging and counting); `invalid_scale`: an exponential
+ * histogram point with a scale below −4 (or not an integer, or above 20), which the Collector drops.
+ */
+export type Rejection = 'type_conflict' | 'out_of_order' | 'misaligned_delta' | 'invalid_scale';
 
 /** Accumulated series of one exporter, grouped by family. */
 export class Accumulator {
@@ -101,13 +104,17 @@ export class Accumulator {
     this.stamp(e, p.timeNs, nowMs);
   }
 
-  /** An exponential histogram point (exposed as classic buckets); `delta` merges at the smaller scale. */
+  /**
+   * An exponential histogram point (exposed as classic buckets): scales above 8 are downscaled to 8,
+   * points below −4 are dropped; `delta` merges at the smaller scale.
+   */
   expHistogram(name: string, help: string, labels: string, p: ExpPoint, delta: boolean, nowMs: number): void {
+    if (!isMergeable(p, PROMETHEUS_SCALES)) return this.onReject(name, 'invalid_scale');
     const f = this.family(name, help, 'histogram', 'exp');
     if (!f) return;
     const e = f.series.get(labels) as ExpEntry | undefined;
     const fresh = (): void => {
-      const state = new ExpHistogramState(1 << 12);
+      const state = new ExpHistogramState(1 << 12, PROMETHEUS_SCALES);
       state.merge(p);
       const n: ExpEntry = { labels, state, startNs: p.startNs, timeNs: p.timeNs, updatedMs: nowMs };
       this.stamp(n, p.timeNs, nowMs);

@@ -5,12 +5,15 @@ import { once } from '../../agent/component.js';
 import type { Family, MetricRegistry, MetricSource } from '../../agent/metric-registry.js';
 import type { MetricsData } from '../../agent/pdata/model.js';
 import { errors } from '../../agent/errors.js';
+import { WarnLimiter } from '../../agent/metric-registry/warn-limit.js';
 import { Accumulator } from './accumulator.js';
 import type { PrometheusConfig } from './config.js';
 import { Translator } from './translate.js';
 
 /** How often consume() also sweeps expired series when nobody scrapes (ms). */
 const SWEEP_EVERY_MS = 10_000;
+/** At most one warning per metric family (or invalid OTLP name) per this long (ms). */
+const WARN_EVERY_MS = 60_000;
 
 /** The exporter: a metrics consumer plus a pull source registered with the registry. */
 export class PrometheusExporter implements Component, MetricSource {
@@ -19,6 +22,8 @@ export class PrometheusExporter implements Component, MetricSource {
   private readonly translator: Translator;
   private readonly registry: MetricRegistry;
   private unregister: (() => void) | undefined;
+  private detach: (() => void) | undefined;
+  private readonly warnings: WarnLimiter;
   private stopped = false;
   private lastSweep = 0;
   private readonly dropped;
@@ -30,16 +35,27 @@ export class PrometheusExporter implements Component, MetricSource {
     this.dropped = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
       description: 'Metric points the prometheus exporter did not keep, by reason.',
     });
+    this.warnings = new WarnLimiter(WARN_EVERY_MS, () => this.now());
+    // one warning per family per minute; `suppressed` counts the repeats held back since the last one
     this.acc.onReject = (family, why) => {
       this.dropped.add(1, { exporter: settings.id, reason: why });
-      if (why !== 'out_of_order') settings.logger.warn({ metric: family, reason: why }, 'prometheus exporter dropped a point');
+      if (why === 'out_of_order') return;
+      const suppressed = this.warnings.take(family);
+      if (suppressed !== undefined) settings.logger.warn({ metric: family, reason: why, suppressed }, 'prometheus exporter dropped a point');
+    };
+    this.translator.onDrop = (metric, why, points) => {
+      if (points) this.dropped.add(points, { exporter: settings.id, reason: why });
+      if (why !== 'invalid_name') return;
+      const suppressed = this.warnings.take('\u0000invalid_name\u0000' + metric);
+      if (suppressed !== undefined) settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
     };
     this.metrics = { consume: (md) => this.consume(md), mutates: false };
   }
 
+  /** Attaches to the registry (throws if another prometheus exporter already did) and starts serving. */
   async start(_host: Host): Promise<void> {
     if (this.stopped || this.unregister) return;
-    this.registry.setOpenMetrics(this.cfg.enable_open_metrics);
+    this.detach = this.registry.attachExporter(this.settings.id, this.cfg.enable_open_metrics);
     this.unregister = this.registry.register(this);
   }
 
@@ -47,8 +63,7 @@ export class PrometheusExporter implements Component, MetricSource {
   async consume(md: MetricsData): Promise<void> {
     if (this.stopped) throw errors.shuttingDown(this.settings.id);
     const now = this.now();
-    const { dropped } = this.translator.consume(md, now);
-    if (dropped) this.dropped.add(dropped, { exporter: this.settings.id, reason: 'delta_non_monotonic' });
+    this.translator.consume(md, now);
     if (now - this.lastSweep > SWEEP_EVERY_MS) this.sweep(now);
   }
 
@@ -77,5 +92,7 @@ export class PrometheusExporter implements Component, MetricSource {
     this.stopped = true;
     this.unregister?.();
     this.unregister = undefined;
+    this.detach?.();
+    this.detach = undefined;
   });
 }

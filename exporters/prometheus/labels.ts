@@ -1,37 +1,7 @@
 // OTLP attributes to Prometheus labels: sanitised names, collisions joined with `;`, job/instance.
-import type { AnyValue, KeyValue } from '../../agent/pdata/model.js';
+import type { KeyValue } from '../../agent/pdata/model.js';
 import { labelStringOf } from '../../agent/metric-registry/format.js';
-
-/**
- * A Prometheus label name for an attribute key: invalid characters → `_`, a leading digit gets
- * `key_`, a leading `_` gets `key` (labels starting with `__` are reserved).
- */
-export function labelName(key: string): string {
-  let s = key.replace(/[^a-zA-Z0-9_]/g, '_');
-  if (s === '') return 'key_';
-  if (/^[0-9]/.test(s)) s = 'key_' + s;
-  else if (s.startsWith('_')) s = 'key' + s;
-  return s;
-}
-
-function jsonable(v: AnyValue): unknown {
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (Array.isArray(v)) return v.map(jsonable);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(v.kvlistValue.map((kv) => [kv.key, jsonable(kv.value)]));
-  return v;
-}
-
-/** An attribute value as label text: strings as-is, numbers and booleans plainly, bytes base64, arrays and maps JSON. */
-export function valueText(v: AnyValue): string {
-  switch (typeof v) {
-    case 'string': return v;
-    case 'boolean': case 'number': case 'bigint': return String(v);
-  }
-  if (v === null) return '';
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  return JSON.stringify(jsonable(v));
-}
+import { labelName, valueText } from '../../agent/metric-registry/labels.js';
 
 /** Looks up a string attribute. */
 export function attr(attrs: readonly KeyValue[] | undefined, key: string): string | undefined {

@@ -36,9 +36,12 @@ export function unitTokens(unit: string): string[] {
  * The Prometheus name of an OTLP metric. Invalid characters become `_` (runs collapsed);
  * with `suffixes`, the unit's words are appended unless already in the name, counters end in
  * `_total` and gauges of unit `1` in `_ratio`; the namespace is prefixed; a leading digit gets `_`.
+ * Returns undefined when the name has no ASCII letter or digit (`请求数`, `...`): such a metric
+ * would have an empty name (or only underscores) and is skipped.
  */
-export function metricName(name: string, unit: string, kind: NameKind, opts: { namespace: string; suffixes: boolean }): string {
+export function metricName(name: string, unit: string, kind: NameKind, opts: { namespace: string; suffixes: boolean }): string | undefined {
   let t = tokens(name);
+  if (t.length === 0) return undefined;
   if (opts.suffixes) {
     const ut = unitTokens(unit);
     const perAt = ut.indexOf('per');

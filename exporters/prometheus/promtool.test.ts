@@ -1,4 +1,4 @@
-// Real `promtool check metrics` over the exposition of every metric type, self telemetry and span metrics.
+// Real `promtool check metrics` over every metric type, self telemetry, span metrics and bad OTLP input.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import * as f from '../../test/fixtures/prometheus/otlp.js';
@@ -41,5 +41,26 @@ describe('promtool check metrics', () => {
     const r = promtool(body);
     expect(r.out).toBe('traces_span_metrics_duration_milliseconds use base unit "seconds" instead of "milliseconds"');
     expect(r.status).toBe(3); // lint findings only; 1 would be a parse error
+  });
+
+  test('bad OTLP input (empty names, extreme exp-histogram scales, family collisions) still parses cleanly', async () => {
+    const { settings, registry } = f.settings('prometheus');
+    const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.createDefaultConfig(), ['metrics']);
+    await exp.start({ reportFatal() {} });
+    const eh = (name: string, scale: number, zeroCount: number, positive: object | null, negative: object | null = null) => f.metric(name, 'By', {
+      type: 'exponentialHistogram', aggregationTemporality: 2,
+      dataPoints: [{ ...f.histPoint([], [], 0), scale, zeroCount, zeroThreshold: 0, sum: 1, count: zeroCount + 2, positive, negative } as never] }, 'd');
+    const g = (name: string) => f.metric(name, '', { type: 'gauge', dataPoints: [f.numberPoint(1)] }, 'd');
+    const c = f.metric('req', '', { type: 'sum', aggregationTemporality: 2, isMonotonic: true, dataPoints: [f.numberPoint(2)] }, 'd');
+    await exp.metrics!.consume(f.metrics({ 'service.name': 'shop' }, [g('请求数'), c, g('req'),
+      eh('big', -4, 0, { offset: 62, bucketCounts: [1, 1] }), g('big_bytes_count'), eh('tiny', 0, 1, { offset: -1080, bucketCounts: [1] }, { offset: 1100, bucketCounts: [1] }),
+      eh('fine', 12, 0, { offset: 0, bucketCounts: [1, 1] }), eh('coarse', -6, 0, { offset: 0, bucketCounts: [2] })]));
+    const text = (await registry.render(undefined)).body;
+    const r = promtool(text);
+    expect(r.out).toBe('');
+    expect(r.status).toBe(0);
+    expect(text.match(/# TYPE \S+/g)).toEqual(['req_total', 'big_bytes', 'tiny_bytes', 'fine_bytes'].map((n) => `# TYPE ${n}`));
+    const om = (await registry.render('application/openmetrics-text')).body;
+    expect(om.match(/# TYPE \S+/g)).toEqual(['req', 'big_bytes', 'tiny_bytes', 'fine_bytes'].map((n) => `# TYPE ${n}`));
   });
 });

@@ -7,14 +7,18 @@ import type { Exemplar, KeyValue, Metric, MetricsData, Scope } from '../../agent
 import { Temporality } from '../../agent/pdata/model.js';
 import type { Accumulator } from './accumulator.js';
 import type { PrometheusConfig } from './config.js';
-import { jobInstance, labelsFromAttributes, targetInfoLabels, valueText } from './labels.js';
+import { valueText } from '../../agent/metric-registry/labels.js';
+import { jobInstance, labelsFromAttributes, targetInfoLabels } from './labels.js';
 import { metricName } from './names.js';
 
 /** OTLP DataPointFlags.NO_RECORDED_VALUE. */
 const NO_RECORDED_VALUE = 1;
 
-/** Counts of what a translation did not keep. */
-export interface TranslateStats { dropped: number }
+/**
+ * Why the translation skipped points: `delta_non_monotonic` (the Collector drops them) or
+ * `invalid_name` (the metric name has no ASCII letter or digit, so its Prometheus name would be empty).
+ */
+export type DropReason = 'delta_non_monotonic' | 'invalid_name';
 
 function exemplarOf(x: Exemplar): ExemplarRef {
   return {
@@ -31,6 +35,9 @@ export class Translator {
   readonly targets = new Map<string, number>();
   private readonly boundsIntern = new Map<string, number[]>();
 
+  /** Called for each metric whose points are skipped by rule: its OTLP name, why, how many points. */
+  onDrop: (metric: string, reason: DropReason, points: number) => void = () => {};
+
   constructor(private readonly cfg: PrometheusConfig, private readonly acc: Accumulator) {}
 
   private intern(bounds: number[]): number[] {
@@ -44,9 +51,8 @@ export class Translator {
     return b;
   }
 
-  /** Applies a whole batch; returns how many points were dropped by rule. */
-  consume(md: MetricsData, nowMs: number): TranslateStats {
-    const stats = { dropped: 0 };
+  /** Applies a whole batch; points skipped by rule are reported through `onDrop`. */
+  consume(md: MetricsData, nowMs: number): void {
     for (const rm of md.resourceMetrics) {
       const res = rm.resource?.attributes ?? [];
       const ti = targetInfoLabels(res, this.cfg.const_labels);
@@ -59,10 +65,9 @@ export class Translator {
         extra.set('job', job);
         extra.set('instance', instance);
         for (const [k, v] of Object.entries(this.cfg.const_labels)) extra.set(k, v);
-        for (const m of sm.metrics) stats.dropped += this.metric(m, base, extra, nowMs);
+        for (const m of sm.metrics) this.metric(m, base, extra, nowMs);
       }
     }
-    return stats;
   }
 
   private scopeLabels(scope: Scope | null, schemaUrl: string): Map<string, string> {
@@ -81,20 +86,22 @@ export class Translator {
     return labelStringOf(m);
   }
 
-  /** Translates one metric; returns the number of points dropped. */
-  private metric(m: Metric, base: Map<string, string>, extra: Map<string, string>, now: number): number {
+  /** Translates one metric. */
+  private metric(m: Metric, base: Map<string, string>, extra: Map<string, string>, now: number): void {
     const d = m.data;
-    if (!d) return 0;
-    const opts = { namespace: this.cfg.namespace, suffixes: this.cfg.add_metric_suffixes };
+    if (!d) return;
+    const counter = d.type === 'sum' && d.isMonotonic;
+    const name = metricName(m.name, m.unit, counter ? 'counter' : d.type === 'gauge' || d.type === 'sum' ? 'gauge' : 'other',
+      { namespace: this.cfg.namespace, suffixes: this.cfg.add_metric_suffixes });
+    if (name === undefined) return this.onDrop(m.name, 'invalid_name', d.dataPoints.length);
     const acc = this.acc;
     const help = m.description || `OTLP metric ${m.name}`;
     switch (d.type) {
       case 'gauge':
       case 'sum': {
-        const counter = d.type === 'sum' && d.isMonotonic;
         const delta = d.type === 'sum' && d.aggregationTemporality === Temporality.DELTA;
-        if (delta && !counter) return d.dataPoints.length; // the Collector drops delta non-monotonic sums
-        const name = metricName(m.name, m.unit, counter ? 'counter' : 'gauge', opts);
+        // the Collector drops delta non-monotonic sums
+        if (delta && !counter) return this.onDrop(m.name, 'delta_non_monotonic', d.dataPoints.length);
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
           if (p.flags & NO_RECORDED_VALUE) { acc.remove(name, labels); continue; }
@@ -103,10 +110,9 @@ export class Translator {
             { startNs: p.startTimeUnixNano, timeNs: p.timeUnixNano, value: Number(p.value), exemplar: counter ? last : undefined },
             delta ? 'delta' : 'replace', now);
         }
-        return 0;
+        return;
       }
       case 'histogram': {
-        const name = metricName(m.name, m.unit, 'other', opts);
         const delta = d.aggregationTemporality === Temporality.DELTA;
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
@@ -122,27 +128,25 @@ export class Translator {
           acc.histogram(name, help, labels,
             { startNs: p.startTimeUnixNano, timeNs: p.timeUnixNano, bounds, counts, sum: p.sum ?? 0, count: p.count, exemplars }, delta, now);
         }
-        return 0;
+        return;
       }
       case 'exponentialHistogram': {
-        const name = metricName(m.name, m.unit, 'other', opts);
         const delta = d.aggregationTemporality === Temporality.DELTA;
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
           if (p.flags & NO_RECORDED_VALUE) { acc.remove(name, labels); continue; }
           acc.expHistogram(name, help, labels, { ...p, startNs: p.startTimeUnixNano, timeNs: p.timeUnixNano }, delta, now);
         }
-        return 0;
+        return;
       }
       case 'summary': {
-        const name = metricName(m.name, m.unit, 'other', opts);
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
           if (p.flags & NO_RECORDED_VALUE) { acc.remove(name, labels); continue; }
           acc.summary(name, help, labels,
             { startNs: p.startTimeUnixNano, timeNs: p.timeUnixNano, sum: p.sum, count: p.count, quantiles: p.quantileValues.map((q) => ({ ...q })) }, now);
         }
-        return 0;
+        return;
       }
     }
   }

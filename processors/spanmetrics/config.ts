@@ -1,6 +1,7 @@
 // Config of the spanmetrics processor: dimensions, histogram buckets, cardinality limit, exemplars.
 import { z } from 'zod';
 import { bool, num, parseDurationMs } from '../../config/schema-helpers.js';
+import { labelName } from '../../agent/metric-registry/labels.js';
 
 /** The Collector's default explicit buckets, in milliseconds. */
 export const DEFAULT_BUCKETS_MS = [2, 4, 6, 8, 10, 50, 100, 200, 400, 800, 1000, 1400, 2000, 5000, 10000, 15000];
@@ -23,12 +24,7 @@ const dimension = z.union([
 ]);
 
 /** Dimension key → label name, as the Prometheus translation writes it (`http.route` → `http_route`). */
-export function dimensionLabel(name: string): string {
-  let s = name.replace(/[^a-zA-Z0-9_]/g, '_');
-  if (/^[0-9]/.test(s)) s = 'key_' + s;
-  else if (s.startsWith('_')) s = 'key' + s;
-  return s;
-}
+export { labelName as dimensionLabel } from '../../agent/metric-registry/labels.js';
 
 /** Config schema; unknown keys rejected, defaults filled. */
 export const spanMetricsConfigSchema = z.strictObject({
@@ -62,7 +58,7 @@ export const spanMetricsConfigSchema = z.strictObject({
   const seen = new Set<string>(BASE_LABELS);
   seen.add('otel_metric_overflow');
   c.dimensions.forEach((d, i) => {
-    const l = dimensionLabel(d.name);
+    const l = labelName(d.name);
     if (seen.has(l)) ctx.addIssue({ code: 'custom', path: ['dimensions', i], message: `dimension '${d.name}' collides with label '${l}'` });
     seen.add(l);
   });

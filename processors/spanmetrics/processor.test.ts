@@ -33,6 +33,14 @@ describe('spanmetrics', () => {
       `traces_span_metrics_duration_milliseconds_count{${L}} 1`, ''].join('\n'));
   });
 
+  test('dimension values are written as the prometheus exporter writes attribute values (bytes base64, maps JSON)', async () => {
+    const { proc, text } = setup({ dimensions: ['blob', 'map', '2xx'] });
+    const attributes = f.kv({ blob: new Uint8Array([1, 2]), map: { kvlistValue: [{ key: 'k', value: 'v' }] }, '2xx': 7n });
+    await proc.consume(f.traces({ 'service.name': 'shop' }, [f.span({ name: 'op', attributes })]));
+    expect(calls(await text())).toEqual(['traces_span_metrics_calls_total{service_name="shop",span_name="op",span_kind="SPAN_KIND_SERVER",'
+      + 'status_code="STATUS_CODE_UNSET",blob="AQI=",map="{\\"k\\":\\"v\\"}",key_2xx="7"} 1']);
+  });
+
   test('histogram.unit s names the histogram in seconds and scales buckets and observations', async () => {
     const { proc, text } = setup({ histogram: { unit: 's', explicit: { buckets: [2, 10] } } });
     await proc.consume(f.traces({ 'service.name': 'shop' }, [f.span({ name: 'GET /a', kind: 3, endTimeUnixNano: f.T0 + 7_500_000n })]));

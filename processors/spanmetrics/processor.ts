@@ -5,6 +5,7 @@ import type { Component, Consumer, CreateSettings, Host } from '../../agent/comp
 import { once } from '../../agent/component.js';
 import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../../agent/metric-registry.js';
 import type { CounterSeries, ExpHistogramSeriesState, HistogramSeriesState } from '../../agent/metric-registry/instruments.js';
+import { valueText } from '../../agent/metric-registry/labels.js';
 import type { KeyValue, Span, TracesData } from '../../agent/pdata/model.js';
 import { AdjustedCountCache } from './adjusted-count.js';
 import { BASE_LABELS, DEFAULT_BUCKETS_MS, dimensionLabel, type SpanMetricsConfig } from './config.js';
@@ -16,15 +17,8 @@ const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 interface Entry { calls: CounterSeries; duration: HistogramSeriesState | ExpHistogramSeriesState }
 
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
-}
-
 function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
-  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === key) return text(attrs[i]!.value);
+  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === key) return valueText(attrs[i]!.value);
   return undefined;
 }
 

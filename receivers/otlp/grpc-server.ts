@@ -3,17 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 import { asOutriderError, type OutriderError } from '../../agent/errors.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import type { Signal } from '../../agent/pdata/model.js';
+import { OTLP_GRPC_PATHS } from '../../agent/pdata/otlp-paths.js';
 import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpGrpcConfig } from './config.js';
 import { decodeBody, type Intake } from './intake.js';
-import { statusWithRetryInfo } from './status-details.js';
-import { readServerTls } from './tls.js';
+import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
+import { readTlsFiles } from '../../agent/tls-files.js';
 
-const SERVICES: Record<Signal, string> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 const EMPTY = Buffer.alloc(0); // Export*ServiceResponse with no partial_success
 const identity = (b: Buffer) => b;
 const SHUTDOWN_GRACE_MS = 5000;
@@ -22,7 +18,7 @@ function toServiceError(err: OutriderError): Partial<grpc.ServiceError> {
   const out: Partial<grpc.ServiceError> = { code: err.grpcCode, details: err.message };
   if (err.retryable && err.retryAfterS !== undefined) {
     const md = new grpc.Metadata();
-    md.set('grpc-status-details-bin', statusWithRetryInfo(err.grpcCode, err.message, err.retryAfterS));
+    md.set('grpc-status-details-bin', Buffer.from(encodeRpcStatus({ code: err.grpcCode, message: err.message, retryDelayMs: Math.max(1, Math.ceil(err.retryAfterS)) * 1000 })));
     out.metadata = md;
   }
   return out;
@@ -46,7 +42,7 @@ export class OtlpGrpcServer {
       'grpc.max_send_message_length': 4 * 1024 * 1024,
     });
     for (const signal of this.intake.signals) {
-      const path = SERVICES[signal];
+      const path = OTLP_GRPC_PATHS[signal];
       const definition: grpc.ServiceDefinition = {
         Export: {
           path, requestStream: false, responseStream: false,
@@ -60,8 +56,8 @@ export class OtlpGrpcServer {
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     let credentials = grpc.ServerCredentials.createInsecure();
     if (this.config.tls) {
-      const t = readServerTls(this.config.tls, 'receivers.otlp.protocols.grpc');
-      credentials = grpc.ServerCredentials.createSsl(t.ca ?? null, [{ cert_chain: t.cert, private_key: t.key }], t.ca !== undefined);
+      const t = readTlsFiles('receivers.otlp.protocols.grpc', this.config.tls);
+      credentials = grpc.ServerCredentials.createSsl(t.client_ca_file ?? null, [{ cert_chain: t.cert_file!, private_key: t.key_file! }], t.client_ca_file !== undefined);
     }
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(target, credentials, (err, p) => (err ? reject(new Error(`receivers.otlp: cannot listen on grpc ${this.config.endpoint}: ${err.message}`)) : resolve(p))));

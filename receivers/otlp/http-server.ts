@@ -3,13 +3,15 @@ import { gunzip, inflate } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { asOutriderError, errors, GrpcCode, OutriderError } from '../../agent/errors.js';
 import type { Signal } from '../../agent/pdata/model.js';
-import { encodeExportResponse, encodeStatus } from '../../agent/pdata/proto-encode.js';
+import { OTLP_HTTP_PATHS } from '../../agent/pdata/otlp-paths.js';
+import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
+import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { splitEndpoint } from '../../config/schema-helpers.js';
 import type { OtlpHttpConfig } from './config.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
-import { readServerTls } from './tls.js';
+import { readTlsFiles } from '../../agent/tls-files.js';
 
-const PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
+const PATHS = OTLP_HTTP_PATHS;
 const REJECTED_JSON_KEY: Record<Signal, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' };
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -64,8 +66,9 @@ export class OtlpHttpServer {
 
   async start(): Promise<void> {
     const limit = this.config.max_request_body_size;
-    const tls = this.config.tls ? readServerTls(this.config.tls, 'receivers.otlp.protocols.http') : undefined;
-    const https = tls ? { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined } : null;
+    const tls = this.config.tls ? readTlsFiles('receivers.otlp.protocols.http', this.config.tls) : undefined;
+    const mtls = tls?.client_ca_file !== undefined;
+    const https = tls ? { cert: tls.cert_file, key: tls.key_file, ca: tls.client_ca_file, requestCert: mtls, rejectUnauthorized: mtls } : null;
     const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true, https });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
@@ -131,7 +134,7 @@ export class OtlpHttpServer {
     if (err.retryable && err.retryAfterS !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterS))));
     const code = status === 404 ? GrpcCode.UNIMPLEMENTED : err.grpcCode;
     if (encodingOf(req) === 'json') return reply.code(status).type(JSON_TYPE).send(JSON.stringify({ code, message: err.message }));
-    return reply.code(status).type(PROTOBUF).send(Buffer.from(encodeStatus(code, err.message)));
+    return reply.code(status).type(PROTOBUF).send(Buffer.from(encodeRpcStatus({ code, message: err.message })));
   }
 
   /** Stops listening, lets requests in flight finish for a grace period, then drops slow clients. */

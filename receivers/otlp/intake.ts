@@ -29,7 +29,6 @@ export class Intake {
   private readonly accepted: Record<Signal, Counter>;
   private readonly refused: Record<Signal, Counter>;
   private readonly badRequests: Counter;
-  private closed = false;
 
   constructor(private readonly settings: CreateSettings, private readonly consumers: SignalConsumers) {
     const m = settings.meter;
@@ -50,9 +49,6 @@ export class Intake {
 
   has(signal: Signal): boolean { return this.consumers[signal] !== undefined; }
 
-  /** Stops intake: later calls to accept() are refused as retryable. */
-  close(): void { this.closed = true; }
-
   /**
    * Passes data to the pipelines; resolves once they accepted it (the sender may be acknowledged),
    * with the items rejected as invalid (spans without a valid trace or span id).
@@ -64,7 +60,7 @@ export class Intake {
     const n = itemCount(signal, data);
     const consumer = this.consumers[signal] as { consume(d: SignalData[S]): Promise<void> } | undefined;
     try {
-      if (this.closed || !consumer) throw errors.shuttingDown(this.settings.id);
+      if (!consumer) throw errors.shuttingDown(this.settings.id);
       if (n > 0) await consumer.consume(data);
       this.accepted[signal].add(n, attrs);
     } catch (e) {

@@ -27,9 +27,8 @@ export class OtlpReceiver implements Component {
     await this.http?.start();
   }
 
-  /** Stops intake first (new requests are refused as retryable), then lets requests in flight finish. */
+  /** Stops accepting connections and requests, then lets requests in flight finish (bounded). */
   readonly shutdown = once(async () => {
     await Promise.all([this.grpc?.shutdown(), this.http?.shutdown()]);
-    this.intake.close();
   });
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { LogsData, MetricsData, Signal, TracesData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
-import { grpcPaths } from '../../exporters/otlp/grpc-transport.js';
+import { OTLP_GRPC_PATHS as grpcPaths } from '../../agent/pdata/otlp-paths.js';
 
 /** How the sink answers one call: OK (optionally partial success) or a gRPC error. */
 export type SinkAnswer =
