@@ -1,6 +1,6 @@
 // The spanmetrics processor: RED series (calls, duration histogram) from every span, weighted by
 // the OTEP 235 adjusted count, written straight into the metric registry; spans pass on unchanged.
-import type { Counter } from '@opentelemetry/api';
+import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../../agent/metric-registry.js';
@@ -15,6 +15,8 @@ const KIND = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER',
 const EXEMPLAR_MIN_AGE_MS = 1000;
 const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
+type LookupNode = Map<string, LookupNode | Entry>;
+
 interface Entry { calls: CounterSeries; duration: HistogramSeriesState | ExpHistogramSeriesState }
 
 function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
@@ -27,12 +29,16 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   readonly mutates = false;
   private readonly calls: CounterVec;
   private readonly duration: HistogramVec | ExpHistogramVec;
-  private readonly entries = new Map<string, Entry>();
+  /** Series by label values, one Map level per label: a lookup allocates nothing. */
+  private readonly tree: LookupNode = new Map();
+  private seriesCount = 0;
   private readonly weights = new AdjustedCountCache();
   private readonly overflowSpans: Counter;
   private readonly dims: { name: string; def: string | undefined }[];
   private readonly values: string[];
   private readonly overflow = new Map<string, Entry>();
+  private readonly seriesGauge: ObservableGauge;
+  private readonly observeSeries = (r: ObservableResult) => r.observe(this.seriesCount, { processor: this.settings.id });
   private readonly explicit: boolean;
   /** Multiplier from milliseconds to the histogram's unit. */
   private readonly scale: number;
@@ -56,19 +62,26 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     this.overflowSpans = settings.meter.createCounter('outrider_spanmetrics_overflow_spans', {
       description: 'Spans counted in the otel_metric_overflow series because cardinality_limit was reached.',
     });
-    settings.meter.createObservableGauge('outrider_spanmetrics_series', {
+    this.seriesGauge = settings.meter.createObservableGauge('outrider_spanmetrics_series', {
       description: 'Label combinations held by the spanmetrics processor.',
-    }).addCallback((r) => r.observe(this.entries.size, { processor: settings.id }));
+    });
+    this.seriesGauge.addCallback(this.observeSeries);
   }
 
   async start(_host: Host): Promise<void> {}
 
   private entryFor(values: string[]): Entry {
-    const key = values.join('\u0000');
-    let e = this.entries.get(key);
+    let node = this.tree;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let child = node.get(values[i]!) as LookupNode | undefined;
+      if (!child) { child = new Map(); node.set(values[i]!, child); }
+      node = child;
+    }
+    let e = node.get(values[last]!) as Entry | undefined;
     if (e) return e;
     const limit = this.cfg.cardinality_limit;
-    if (limit > 0 && this.entries.size >= limit) {
+    if (limit > 0 && this.seriesCount >= limit) {
       this.overflowSpans.add(1, { processor: this.settings.id });
       // one overflow series per service, so per-service totals stay right
       const service = values[0]!;
@@ -83,7 +96,8 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
       return o;
     }
     e = { calls: this.calls.series(values), duration: this.duration.series(values) };
-    this.entries.set(key, e);
+    node.set(values[last]!, e);
+    this.seriesCount++;
     return e;
   }
 
@@ -160,6 +174,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
 
   readonly shutdown = once(async () => {
     this.stopped = true;
+    this.seriesGauge.removeCallback(this.observeSeries);
     this.settings.registry.unregister(this.calls);
     this.settings.registry.unregister(this.duration);
   });
