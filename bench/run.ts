@@ -50,15 +50,13 @@ service:
   pipelines:
     traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
 `,
-  'otlp → batch → otlp out (sqlite queue) → null sink': `${receiver}
-processors:
-  batch: {}
+  'otlp → otlp out (sqlite queue, no batch: kill -9 safe) → null sink': `${receiver}
 exporters:
   otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none, sending_queue: { storage: sqlite } }
 service:
   telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
   pipelines:
-    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
+    traces: { receivers: [otlp], exporters: [otlp/out] }
 `,
   'otlp → memory_limiter → batch → nop': `${receiver}
 processors:
@@ -116,11 +114,14 @@ async function idleRss(): Promise<{ readyMs: number; afterReadyMib: number; sett
 
 async function main(): Promise<void> {
   const results: Record<string, Array<Awaited<ReturnType<typeof measure>>>> = { 'null-sink': [] };
-  for (const name of Object.keys(scenarios)) results[name] = [];
+  // BENCH_ONLY=text runs only the scenarios whose name contains it (the null sink always runs)
+  const only = process.env.BENCH_ONLY;
+  const chosen = Object.entries(scenarios).filter(([name]) => !only || name.includes(only));
+  for (const [name] of chosen) results[name] = [];
   for (let round = 0; round < ROUNDS; round++) {
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
     results['null-sink']!.push(await measure(startNullSink));
-    for (const [name, yaml] of Object.entries(scenarios)) results[name]!.push(await measure(() => startScenario(name, yaml)));
+    for (const [name, yaml] of chosen) results[name]!.push(await measure(() => startScenario(name, yaml)));
   }
   const base = median(results['null-sink']!.map((r) => r.spansPerSec));
   const rows: Row[] = Object.entries(results).map(([name, rs]) => ({
@@ -150,8 +151,8 @@ async function main(): Promise<void> {
   const table = [
     `Outrider bench — ${new Date().toISOString()} — ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} requests in flight, 100 spans/request (medians)`,
     '',
-    `${'scenario'.padEnd(52)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
-    ...rows.map((r) => `${r.name.padEnd(52)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
+    `${'scenario'.padEnd(68)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
+    ...rows.map((r) => `${r.name.padEnd(68)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
     '',
     `default config (npm start): /readyz 200 ${idle.readyMs} ms after spawn; idle RSS ${idle.afterReadyMib.toFixed(1)} MiB 2 s after ready, ${idle.settledMib.toFixed(1)} MiB (${(idle.settledMib * 1.048576).toFixed(1)} MB) after 15 s idle`,
     `decoder: outrider ${decode.ours.spansPerSec.toFixed(0)} spans/s vs protobufjs reflection ${decode.protobufjs.spansPerSec.toFixed(0)} spans/s — ${decode.ratio.toFixed(2)}×`,
