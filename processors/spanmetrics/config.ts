@@ -1,6 +1,6 @@
 // Config of the spanmetrics processor: dimensions, histogram buckets, cardinality limit, exemplars.
 import { z } from 'zod';
-import { bool, num, parseDurationMs } from '../../config/schema-helpers.js';
+import { bool, duration, num, parseDurationMs } from '../../config/schema-helpers.js';
 import { labelName } from '../../agent/metric-registry/labels.js';
 
 /** The Collector's default explicit buckets, in milliseconds. */
@@ -40,6 +40,12 @@ export const spanMetricsConfigSchema = z.strictObject({
     /** Exponential buckets instead: at most `max_size` buckets per sign, exposed as classic `le` buckets. */
     exponential: z.strictObject({ max_size: num({ int: true, min: 2, max: 16384 }).prefault(160) }).optional(),
   }).prefault({}),
+  /**
+   * A series not updated for this long is removed (its counter restarts from 0 if it comes back,
+   * which rate() handles), so span-name churn does not fill cardinality_limit for good. 0 = never.
+   * Default 1h (the Collector's default is 0).
+   */
+  metrics_expiration: duration().prefault('1h'),
   /** Distinct label combinations kept; later ones fold into `otel_metric_overflow="true"`. 0 = unlimited. */
   cardinality_limit: num({ int: true, min: 0 }).prefault(5000),
   /** Exemplars (trace_id, span_id) on the calls counter and duration buckets, shown in OpenMetrics. */

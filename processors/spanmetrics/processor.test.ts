@@ -114,6 +114,19 @@ describe('spanmetrics', () => {
     ]);
   });
 
+  test('metrics_expiration removes idle series and frees room under cardinality_limit', async () => {
+    const { proc, text } = setup({ cardinality_limit: 1, metrics_expiration: '10m' });
+    await proc.consume(f.traces({ 'service.name': 'a' }, [f.span({ name: 'old' })]));
+    const soon = Date.now() + 60_000;
+    expect((proc as unknown as { expire(now: number): number }).expire(soon)).toBe(0);
+    expect((proc as unknown as { expire(now: number): number }).expire(Date.now() + 11 * 60_000)).toBe(1);
+    await proc.consume(f.traces({ 'service.name': 'a' }, [f.span({ name: 'new' })]));
+    expect(calls(await text())).toEqual([
+      'traces_span_metrics_calls_total{service_name="a",span_name="new",span_kind="SPAN_KIND_SERVER",status_code="STATUS_CODE_UNSET"} 1',
+    ]);
+    expect(spanMetricsProcessorFactory.createDefaultConfig().metrics_expiration).toBe(3_600_000);
+  });
+
   test('overflow keeps one series per service', async () => {
     const { proc, text } = setup({ cardinality_limit: 1 });
     await proc.consume(f.traces({ 'service.name': 'a' }, [f.span({ name: 'x' }), f.span({ name: 'y' })]));

@@ -17,7 +17,14 @@ const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 type LookupNode = Map<string, LookupNode | Entry>;
 
-interface Entry { calls: CounterSeries; duration: HistogramSeriesState | ExpHistogramSeriesState }
+interface Entry {
+  calls: CounterSeries;
+  duration: HistogramSeriesState | ExpHistogramSeriesState;
+  /** Label values, to remove the series when it expires. */
+  values: string[];
+  /** When a span last counted in it (ms since the epoch). */
+  lastMs: number;
+}
 
 function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
   for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === key) return valueText(attrs[i]!.value);
@@ -43,6 +50,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   /** Multiplier from milliseconds to the histogram's unit. */
   private readonly scale: number;
   private stopped = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: SpanMetricsConfig, private readonly next: Consumer<TracesData>) {
     const ns = cfg.namespace.replace(/[^a-zA-Z0-9_]+/g, '_');
@@ -68,7 +76,35 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     this.seriesGauge.addCallback(this.observeSeries);
   }
 
-  async start(_host: Host): Promise<void> {}
+  async start(_host: Host): Promise<void> {
+    const ttl = this.cfg.metrics_expiration;
+    if (ttl > 0) {
+      this.sweeper = setInterval(() => this.expire(Date.now()), Math.min(ttl, 60_000));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Removes the series no span counted in for `metrics_expiration` (overflow series stay). */
+  expire(nowMs: number): number {
+    const ttl = this.cfg.metrics_expiration;
+    let removed = 0;
+    const walk = (node: LookupNode): void => {
+      for (const [key, child] of node) {
+        if (child instanceof Map) {
+          walk(child);
+          if (child.size === 0) node.delete(key);
+        } else if (nowMs - child.lastMs > ttl) {
+          this.calls.remove(child.values);
+          this.duration.remove(child.values);
+          node.delete(key);
+          removed++;
+        }
+      }
+    };
+    walk(this.tree);
+    this.seriesCount -= removed;
+    return removed;
+  }
 
   private entryFor(values: string[]): Entry {
     let node = this.tree;
@@ -90,12 +126,12 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
         const v = values.map(() => '');
         v[0] = service;
         v[v.length - 1] = 'true';
-        o = { calls: this.calls.series(v), duration: this.duration.series(v) };
+        o = { calls: this.calls.series(v), duration: this.duration.series(v), values: v, lastMs: Date.now() };
         this.overflow.set(service, o);
       }
       return o;
     }
-    e = { calls: this.calls.series(values), duration: this.duration.series(values) };
+    e = { calls: this.calls.series(values), duration: this.duration.series(values), values: values.slice(), lastMs: Date.now() };
     node.set(values[last]!, e);
     this.seriesCount++;
     return e;
@@ -144,7 +180,12 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
 
   private apply(pending: Array<Entry | Span>): void {
     const exemplars = this.cfg.exemplars.enabled;
-    for (let i = 0; i < pending.length; i += 2) this.observe(pending[i] as Entry, pending[i + 1] as Span, exemplars);
+    const now = Date.now();
+    for (let i = 0; i < pending.length; i += 2) {
+      const e = pending[i] as Entry;
+      e.lastMs = now;
+      this.observe(e, pending[i + 1] as Span, exemplars);
+    }
   }
 
   private observe(e: Entry, span: Span, exemplars: boolean): void {
@@ -174,6 +215,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
 
   readonly shutdown = once(async () => {
     this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     this.seriesGauge.removeCallback(this.observeSeries);
     this.settings.registry.unregister(this.calls);
     this.settings.registry.unregister(this.duration);
