@@ -23,11 +23,13 @@ WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-RUN groupadd --system outrider && useradd --system --gid outrider --home /var/lib/outrider outrider \
+RUN groupadd --system --gid 10001 outrider \
+    && useradd --system --uid 10001 --gid outrider --home /var/lib/outrider outrider \
     && mkdir -p /var/lib/outrider && chown outrider:outrider /var/lib/outrider
-USER outrider
-# OTLP gRPC, OTLP HTTP, /metrics + health, admin API
-EXPOSE 4317 4318 9464 13133
+# numeric, so Kubernetes' runAsNonRoot can verify it
+USER 10001
+# OTLP gRPC, OTLP HTTP, /metrics + health
+EXPOSE 4317 4318 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/agent/cli.js"]

@@ -118,14 +118,20 @@ export class PipelineGraph {
     }
   }
 
-  /** Stops upstream first, so every component flushes into components still running. */
+  /**
+   * Stops upstream first, so every component flushes into components still running; exporters,
+   * which feed nothing downstream, stop together so their drain timeouts do not add up.
+   */
   async shutdown(onError: (node: string, err: unknown) => void): Promise<void> {
-    for (const n of [...this.nodes].reverse()) {
+    const stop = async (n: Node) => {
       try {
         await n.component.shutdown();
       } catch (err) {
         onError(`${n.kind} ${n.id}`, err);
       }
-    }
+    };
+    const order = [...this.nodes].reverse();
+    for (const n of order.filter((x) => x.kind !== 'exporter')) await stop(n);
+    await Promise.all(order.filter((x) => x.kind === 'exporter').map(stop));
   }
 }

@@ -120,3 +120,18 @@ describe('environment warnings', () => {
     expect(r.warnings).toEqual([{ path: 'storage.path', message: "environment variable NOPE_UNSET is not set; using ''" }]);
   });
 });
+
+describe('files named by the config', () => {
+  it('reports TLS files that cannot be read, as validate is run before start', () => {
+    const r = loadConfig({ yaml: `
+receivers: { otlp: { protocols: { grpc: { tls: { cert_file: /nonexistent/server.crt, key_file: /nonexistent/server.key } } } } }
+exporters: { otlp/out: { endpoint: "collector:4317", tls: { ca_file: /nonexistent/ca.pem } } }
+service: { pipelines: { traces: { receivers: [otlp], exporters: [otlp/out] } } }
+` }, factories, {});
+    expect(r.problems.map(formatProblem)).toEqual([
+      "receivers.otlp.protocols.grpc.tls.cert_file: cannot read '/nonexistent/server.crt': ENOENT",
+      "receivers.otlp.protocols.grpc.tls.key_file: cannot read '/nonexistent/server.key': ENOENT",
+      "exporters.otlp/out.tls.ca_file: cannot read '/nonexistent/ca.pem': ENOENT",
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 // Shared zod building blocks for component configs: durations, sizes, endpoints, numbers from env.
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -75,4 +76,15 @@ export function splitEndpoint(ep: string): { host: string; port: number } {
   let host = ep.slice(0, i);
   if (host.startsWith('[')) host = host.slice(1, -1);
   return { host: host === '' ? '0.0.0.0' : host, port: Number(ep.slice(i + 1)) };
+}
+
+/** A path to a file this process can read (TLS material): checked by `outrider validate` too. */
+export function readableFile() {
+  return z.string().min(1).superRefine((path, ctx) => {
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cannot read '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    }
+  });
 }

@@ -1,6 +1,6 @@
 // Config schemas shared by the OTLP exporters: timeout, retry_on_failure, sending_queue, tls, headers.
 import { z } from 'zod';
-import { bool, duration, num } from '../../config/schema-helpers.js';
+import { bool, duration, num, readableFile } from '../../config/schema-helpers.js';
 
 /** `retry_on_failure` — exponential backoff with jitter, as the Collector's configretry. Durations ("5s") parse to ms. */
 export const retrySchema = z.object({
@@ -43,11 +43,11 @@ export const tlsSchema = z.object({
   /** gRPC only: plaintext (no TLS). Default false. */
   insecure: bool().default(false),
   /** CA bundle to verify the server; default the system roots. */
-  ca_file: z.string().optional(),
+  ca_file: readableFile().optional(),
   /** Client certificate for mTLS. */
-  cert_file: z.string().optional(),
+  cert_file: readableFile().optional(),
   /** Client key for mTLS. */
-  key_file: z.string().optional(),
+  key_file: readableFile().optional(),
   /** Skip server certificate verification (testing only). Default false. */
   insecure_skip_verify: bool().default(false),
   /** Override the server name checked against the certificate. */

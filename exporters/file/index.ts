@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { ExporterFactory, SignalConsumers } from '../../agent/component.js';
 import { configFromSchema, once } from '../../agent/component.js';
+import { errors } from '../../agent/errors.js';
 import { bool } from '../../config/schema-helpers.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from '../../agent/pdata/json.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
@@ -31,11 +32,16 @@ export const fileFactory: ExporterFactory<FileConfig> = {
       (consumers as Record<Signal, unknown>)[signal] = {
         mutates: false,
         async consume(data: SignalData[Signal]) {
-          if (fd === undefined) throw new Error(`${settings.id}: not started`);
+          if (fd === undefined) throw errors.exportFailed(`${settings.id}: not started`, true);
           const json = (toJson[signal] as (d: SignalData[Signal]) => Record<string, unknown>)(data);
-          const line = JSON.stringify({ [envelopeKey[signal]]: json[envelopeKey[signal]] }) + '\n';
-          writeSync(fd, line);
-          if (config.fsync) fsyncSync(fd);
+          const line = Buffer.from(JSON.stringify({ [envelopeKey[signal]]: json[envelopeKey[signal]] }) + '\n');
+          try {
+            // a full disk or an I/O error may pass: retryable, so nothing acknowledged is dropped
+            for (let off = 0; off < line.length;) off += writeSync(fd, line, off, line.length - off);
+            if (config.fsync) fsyncSync(fd);
+          } catch (err) {
+            throw errors.exportFailed(`${settings.id}: cannot write ${config.path}: ${(err as Error).message}`, true, err);
+          }
         },
       };
     }

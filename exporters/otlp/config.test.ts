@@ -32,7 +32,7 @@ describe('otlp config', () => {
       tls: { cert_file: '/c.pem' },
       sending_queue: { storage: 'disk', num_consumers: 0, bogus: 1 },
     }).map((p) => p.path).sort();
-    expect(problems).toEqual(['compression', 'endpoint', 'sending_queue.bogus', 'sending_queue.num_consumers', 'sending_queue.storage', 'timeout', 'tls.key_file']);
+    expect(problems).toEqual(['compression', 'endpoint', 'sending_queue.bogus', 'sending_queue.num_consumers', 'sending_queue.storage', 'timeout', 'tls.cert_file', 'tls.key_file']);
     expect(() => f.parse({ endpoint: 'jaeger' })).toThrow(/otlp\.endpoint: must be host:port/);
   });
 

@@ -1,5 +1,7 @@
 // Integration: the otlp exporter against a real @grpc/grpc-js server decoding with the agent's decoder.
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
@@ -197,9 +199,17 @@ describe('otlp exporter over gRPC', () => {
     expect(m['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=rejected}']).toBe(3);
   });
 
-  it('fails at start when a TLS file is missing, naming the key', async () => {
+  it('refuses a config whose TLS file is missing, naming the key (so validate catches it)', () => {
+    expect(() => otlpExporterFactory.parse({ tls: { ca_file: '/nonexistent/ca.pem' } })).toThrow(/otlp\.tls\.ca_file: cannot read '\/nonexistent\/ca\.pem': ENOENT/);
+  });
+
+  it('fails at start when a TLS file disappeared after validation, naming the key', async () => {
     const t = testSettings('otlp/bad');
-    const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({ tls: { ca_file: '/nonexistent/ca.pem' } }), ['traces']);
+    const dir = mkdtempSync(join(tmpdir(), 'outrider-ca-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, 'not yet');
+    const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({ tls: { ca_file: ca } }), ['traces']);
+    rmSync(dir, { recursive: true, force: true });
     await expect(exp.start(host)).rejects.toThrow(/otlp\/bad: tls.ca_file cannot be read/);
     await exp.shutdown();
   });

@@ -77,3 +77,25 @@ describe('batch processor', () => {
     await expect(b.consume(makeTraces(1))).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 });
+
+describe('batch processor shutdown', () => {
+  it('gives up after drain_timeout when downstream keeps refusing, and counts what it dropped', async () => {
+    const { consumer } = collector(() => errors.dataRefused('downstream down'));
+    const settings = testSettings('batch', 'traces');
+    const b = batchFactory.create(settings, batchFactory.parse({ timeout: '1ms', drain_timeout: '300ms' }), 'traces', consumer);
+    await b.consume(makeTraces(4));
+    const t0 = Date.now();
+    await b.shutdown();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(await settings.render()).toMatch(/outrider_processor_dropped_spans_total\{[^}]*reason="shutdown"[^}]*\} 4/);
+  });
+
+  it('abandons a downstream call that never returns', async () => {
+    const settings = testSettings('batch', 'traces');
+    const b = batchFactory.create(settings, batchFactory.parse({ timeout: '1ms', drain_timeout: '200ms' }), 'traces', { consume: () => new Promise<void>(() => {}) });
+    await b.consume(makeTraces(2));
+    await new Promise((r) => setTimeout(r, 20));
+    await b.shutdown();
+    expect(await settings.render()).toMatch(/outrider_processor_dropped_spans_total\{[^}]*reason="shutdown"[^}]*\} 2/);
+  });
+});

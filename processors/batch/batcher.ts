@@ -24,6 +24,9 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
   private sending: Promise<void> | undefined;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  /** Set when drain_timeout ran out at shutdown: the sender stops, what is held is dropped. */
+  private abandoned = false;
   private readonly maxPending: number;
   private readonly attrs: Record<string, string>;
   private readonly dropped: Counter;
@@ -85,32 +88,48 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
 
   private async sendAll(): Promise<void> {
     let attempt = 0;
-    while (this.ready.length > 0) {
+    while (this.ready.length > 0 && !this.abandoned) {
       const head = this.ready[0]!;
       try {
         await this.next.consume(head.data);
       } catch (e) {
         const err = asOutriderError(e);
+        if (this.abandoned) return;
         if (err.retryable) {
           const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt++);
           if (attempt === 1) this.settings.logger.warn({ err: err.message, items: head.items }, 'downstream refused a batch; retrying');
-          await new Promise<void>((resolve) => { this.retryTimer = setTimeout(resolve, delay); });
+          await new Promise<void>((resolve) => { this.wake = resolve; this.retryTimer = setTimeout(resolve, delay); });
           this.retryTimer = undefined;
+          this.wake = undefined;
           continue;
         }
         this.settings.logger.error({ err: err.message, items: head.items }, 'downstream rejected a batch permanently; dropping it');
         this.dropped.add(head.items, { ...this.attrs, reason: 'permanent_error' });
       }
+      if (this.abandoned) return;
       attempt = 0;
       this.ready.shift();
       this.pendingItems -= head.items;
     }
   }
 
+  /** Refuses new data, flushes the buffer, and delivers what is held within drain_timeout. */
   readonly shutdown = once(async () => {
     this.closed = true;
     this.cut();
-    while (this.sending) await this.sending;
-    if (this.pendingItems > 0) this.settings.logger.error({ items: this.pendingItems }, 'batch processor stopped with items not delivered');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), this.config.drain_timeout); });
+    const drained = (async () => { while (this.sending) await this.sending; return 'drained' as const; })();
+    const outcome = await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    if (outcome === 'drained') return;
+    this.abandoned = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wake?.();
+    const items = this.pendingItems;
+    this.dropped.add(items, { ...this.attrs, reason: 'shutdown' });
+    this.settings.logger.error({ items, drainTimeoutMs: this.config.drain_timeout }, `batch processor stopped with ${items} items not delivered (downstream did not take them within drain_timeout)`);
+    this.ready = [];
+    this.pendingItems = 0;
   });
 }

@@ -14,6 +14,11 @@ export const batchConfigSchema = z.strictObject({
    * with a retryable error, so senders get backpressure rather than silent loss. Default 10× send_batch_size.
    */
   max_pending_items: num({ int: true, min: 0 }).default(0),
+  /**
+   * On shutdown, how long to keep delivering (and retrying) what is held; what is still held then
+   * is dropped, logged and counted with reason "shutdown". Default 5s.
+   */
+  drain_timeout: duration().default(5000),
 }).refine((c) => c.send_batch_max_size === 0 || c.send_batch_max_size >= c.send_batch_size, {
   message: 'send_batch_max_size must be 0 or at least send_batch_size',
   path: ['send_batch_max_size'],

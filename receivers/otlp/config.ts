@@ -1,17 +1,17 @@
 // otlp receiver config: which protocols listen where, and their size limits.
 import { z } from 'zod';
-import { duration, endpoint, num } from '../../config/schema-helpers.js';
+import { duration, endpoint, num, readableFile } from '../../config/schema-helpers.js';
 
 const MIB = 1024 * 1024;
 
 /** Server TLS: a certificate and key, and optionally a CA that client certificates must chain to (mTLS). */
 const tlsSchema = z.strictObject({
   /** PEM certificate chain served to clients. */
-  cert_file: z.string().min(1),
+  cert_file: readableFile(),
   /** PEM private key of the certificate. */
-  key_file: z.string().min(1),
+  key_file: readableFile(),
   /** PEM CA bundle; when set, clients must present a certificate it signed. */
-  client_ca_file: z.string().min(1).optional(),
+  client_ca_file: readableFile().optional(),
 }).optional();
 
 const grpcSchema = z.strictObject({
