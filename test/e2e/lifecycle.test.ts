@@ -85,6 +85,37 @@ service:
   });
 });
 
+describe('shutdown budget', () => {
+  it('exits 0 in time on SIGTERM while the downstream is down, counting what it could not deliver', async () => {
+    const dir = tempDir();
+    const [grpcPort, httpPort, telPort, nowhere] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `
+storage: { path: ${join(dir, 'db.sqlite')} }
+receivers:
+  otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${grpcPort}" }, http: { endpoint: "127.0.0.1:${httpPort}" } } }
+processors:
+  batch: { timeout: 10ms, drain_timeout: 1s }
+exporters:
+  otlp/down: { endpoint: "127.0.0.1:${nowhere}", tls: { insecure: true }, sending_queue: { enabled: false } }
+service:
+  shutdown_timeout: 10s
+  telemetry: { endpoint: "127.0.0.1:${telPort}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/down] }
+`);
+    const proc = spawnAgent(['run', '--config', config]);
+    await waitFor200(`http://127.0.0.1:${telPort}/readyz`, 15_000, proc);
+    const client = new RawOtlpClient(`127.0.0.1:${grpcPort}`);
+    expect((await client.export('traces', encodeTracesRequest(makeTraces(5)))).code).toBe(GrpcCode.OK);
+    client.close();
+    await new Promise((r) => setTimeout(r, 200)); // the batch is now retrying against the dead downstream
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited, proc.output()).toBe(0);
+    expect(proc.output()).toMatch(/batch processor stopped with 5 items not delivered/);
+  });
+});
+
 describe('outrider validate', () => {
   const run = (args: string[]) => {
     try {
