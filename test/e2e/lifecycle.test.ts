@@ -1,7 +1,7 @@
 // The built agent as a process: starts on the embedded default config, drains on SIGTERM, and the CLI.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
 import { toHex } from '../../agent/pdata/hex.js';
@@ -29,6 +29,25 @@ describe('outrider run', () => {
     }
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toMatch(/"msg":"outrider started"/);
+  });
+
+  it('npm start runs the built agent on the embedded default config', async () => {
+    const dir = tempDir();
+    const t0 = Date.now();
+    const child = spawn('npm', ['start'], { detached: true, env: { ...process.env, OUTRIDER_STORAGE_PATH: join(dir, 'db.sqlite'), OUTRIDER_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    child.stderr!.on('data', (d) => { out += d; });
+    const exited = new Promise((r) => child.on('exit', r));
+    try {
+      await waitFor200('http://127.0.0.1:9464/readyz', 20_000);
+      process.stdout.write(`npm start: /readyz answered 200 ${Date.now() - t0} ms after spawning npm\n`);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM'); // npm, its shell and the agent
+    }
+    await exited;
+    expect(out).toMatch(/"msg":"outrider started"/);
+    expect(out).toMatch(/"msg":"outrider stopped"/);
   });
 
   it('on SIGTERM during load delivers every acknowledged span before exiting 0', async () => {
