@@ -19,7 +19,7 @@ export interface ResolvedConfig {
   pipelines: PipelineDecl[];
   telemetry: { endpoint: string; logLevel: string };
   shutdownTimeoutMs: number;
-  /** The substituted config tree as written (for display; secrets are redacted by the admin API). */
+  /** The substituted config tree as written (for display only: it may hold secrets). */
   tree: unknown;
 }
 
