@@ -35,6 +35,13 @@ export const queueSchema = z.object({
   on_full: z.enum(['block', 'drop_oldest']).default('block'),
   /** At shutdown, how long to keep sending what is queued. Default 5s. */
   drain_timeout: duration().default(5_000),
+  /**
+   * A sender that takes a request also takes the requests queued right behind it (same signal) and
+   * sends them as one, up to this many encoded bytes — a backlog after an outage drains in a few
+   * large requests instead of many small ones. Keep it under the backend's message limit (gRPC's
+   * common default is 4 MiB). 0 = send requests one by one. Default 3 MiB.
+   */
+  merge_max_bytes: num({ int: true, min: 0 }).default(3 * 1024 * 1024),
 }).strict().prefault({});
 export type QueueConfig = z.output<typeof queueSchema>;
 

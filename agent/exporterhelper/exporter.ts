@@ -147,13 +147,23 @@ class QueuedExporter {
         continue;
       }
       if (!slot) return;
-      const outcome = await this.deliver({ signal: slot.signal, items: slot.items, body: slot.body! });
-      if (!outcome.ok && outcome.reason === 'stopped') {
-        if (queue.durable) { queue.release(slot, 'keep'); continue; }
-        this.metrics.failed(slot.signal, slot.items, 'shutdown');
-        this.log.warn({ exporter: this.id, signal: slot.signal, items: slot.items, err: outcome.error.message }, `${this.id}: lost ${slot.items} items at shutdown`);
+      // requests queued right behind it go in the same send (protobuf concatenation merges them)
+      const slots = [slot];
+      let bytes = slot.bytes;
+      const limit = this.cfg.sending_queue.merge_max_bytes;
+      for (let more = limit > 0 ? queue.takeIfFits(slot.signal, limit - bytes) : undefined; more; more = queue.takeIfFits(slot.signal, limit - bytes)) {
+        slots.push(more);
+        bytes += more.bytes;
       }
-      queue.release(slot, 'remove');
+      const items = slots.reduce((n, s) => n + s.items, 0);
+      const body = slots.length === 1 ? slot.body! : Buffer.concat(slots.map((s) => s.body!));
+      const outcome = await this.deliver({ signal: slot.signal, items, body });
+      if (!outcome.ok && outcome.reason === 'stopped') {
+        if (queue.durable) { for (const s of slots) queue.release(s, 'keep'); continue; }
+        this.metrics.failed(slot.signal, items, 'shutdown');
+        this.log.warn({ exporter: this.id, signal: slot.signal, items, err: outcome.error.message }, `${this.id}: lost ${items} items at shutdown`);
+      }
+      for (const s of slots) queue.release(s, 'remove');
     }
   }
 

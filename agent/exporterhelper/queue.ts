@@ -96,6 +96,17 @@ export abstract class SendingQueue {
     return new Promise((resolve) => this.waiters.push((s) => resolve(s && this.load(s))));
   }
 
+  /**
+   * Without waiting, the request at the head of the queue if it carries `signal` and its size
+   * keeps the total within `maxBytes` (for merging into one send); otherwise undefined.
+   */
+  takeIfFits(signal: Signal, maxBytes: number): Slot | undefined {
+    if (this.stopped || this.head >= this.ready.length) return undefined;
+    const next = this.ready[this.head]!;
+    if (next.signal !== signal || next.bytes > maxBytes) return undefined;
+    return this.load(this.shift()!);
+  }
+
   /** Gives back a taken request: `remove` forgets it, `keep` leaves it on disk for a restart. */
   release(slot: Slot, how: Release): void {
     this.heldCount--;

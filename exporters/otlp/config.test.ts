@@ -12,7 +12,7 @@ describe('otlp config', () => {
       compression: 'gzip',
       timeout: 5_000,
       retry_on_failure: { enabled: true, initial_interval: 5_000, max_interval: 30_000, max_elapsed_time: 300_000, multiplier: 1.5, randomization_factor: 0.5 },
-      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1_000, max_bytes: 64 * 1024 * 1024, storage: 'memory', on_full: 'block', drain_timeout: 5_000 },
+      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1_000, max_bytes: 64 * 1024 * 1024, storage: 'memory', on_full: 'block', drain_timeout: 5_000, merge_max_bytes: 3 * 1024 * 1024 },
     });
     expect(f.validate(undefined)).toEqual([]);
   });

@@ -187,6 +187,30 @@ describe('otlp exporter over gRPC', () => {
     expect((await b.readMetrics())['outrider_exporter_retries{exporter=otlp/test}']).toBe(1);
   });
 
+  it('sends a backlog in merged requests: the requests queued behind the one being retried go as one', async () => {
+    const port = await new Promise<number>((resolve) => { const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); }); });
+    const { exp, readMetrics } = await exporter({ endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, sending_queue: { num_consumers: 1 } });
+    for (let b = 0; b < 10; b++) await exp.traces!.consume(sampleTraces(5, b + 1)); // the downstream is down: all queue up
+    await new Promise((r) => setTimeout(r, 150));
+    const s = await sink({ port });
+    await until(() => s.spans() === 50);
+    // the first request was taken (and retried) alone; the nine queued behind it go in one request
+    expect(s.calls).toHaveLength(2);
+    expect(s.traces[1]!.resourceSpans).toHaveLength(9);
+    expect((await readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}']).toBe(50);
+  });
+
+  it('merges no more than merge_max_bytes', async () => {
+    const port = await new Promise<number>((resolve) => { const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); }); });
+    const one = encodeTracesRequest(sampleTraces(5, 1)).byteLength;
+    const { exp } = await exporter({ endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, sending_queue: { num_consumers: 1, merge_max_bytes: one * 3 + 10 } });
+    for (let b = 0; b < 7; b++) await exp.traces!.consume(sampleTraces(5, 1));
+    await new Promise((r) => setTimeout(r, 150));
+    const s = await sink({ port });
+    await until(() => s.spans() === 35);
+    expect(s.traces.map((t) => t.resourceSpans.length)).toEqual([1, 3, 3]);
+  });
+
   it('logs and counts partial success without retrying', async () => {
     const s = await sink({ answer: () => ({ ok: true, rejected: 3, errorMessage: 'spans too old' }) });
     const { exp, readMetrics } = await exporter({ endpoint: `127.0.0.1:${s.port}`, tls: { insecure: true } });

@@ -1,5 +1,6 @@
 // A real OTLP/gRPC server for tests: decodes with the agent's decoder, records metadata, answers as scripted.
 import * as grpc from '@grpc/grpc-js';
+import { toHex } from '../../agent/pdata/hex.js';
 import { readFileSync } from 'node:fs';
 import type { LogsData, MetricsData, Signal, TracesData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
@@ -30,6 +31,8 @@ export interface GrpcSink {
   calls: Array<{ signal: Signal; metadata: grpc.Metadata }>;
   /** Spans accepted so far. */
   spans(): number;
+  /** Hex ids of every span accepted so far, across every resource of every request. */
+  spanIds(): string[];
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function startGrpcSink(opts: GrpcSinkOptions = {}): Promise<GrpcSin
   const server = new grpc.Server();
   const sink: GrpcSink = {
     port: 0, traces: [], metrics: [], logs: [], calls: [],
+    spanIds: () => sink.traces.flatMap((td) => td.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => toHex(sp.spanId))))),
     spans: () => sink.traces.reduce((n, td) => n + td.resourceSpans.reduce((m, rs) => m + rs.scopeSpans.reduce((k, ss) => k + ss.spans.length, 0), 0), 0),
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())).then(() => server.forceShutdown()),
   };
