@@ -3,7 +3,7 @@ import {
   array, bool, count, double, enumValue, hexId, int32, int64, type Json, keyValues, optDouble, optObject, string,
   uint32, uint64,
 } from './json-read.js';
-import type { Exemplar, ExpBuckets, Metric, MetricData, NumberDataPoint } from './model.js';
+import type { Exemplar, ExpBuckets, KeyValue, Metric, MetricData, NumberDataPoint } from './model.js';
 
 const TEMPORALITY: Record<string, number> = {
   AGGREGATION_TEMPORALITY_UNSPECIFIED: 0, AGGREGATION_TEMPORALITY_DELTA: 1, AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
@@ -21,17 +21,16 @@ export function decodeMetric(v: unknown, p: string): Metric {
 }
 
 function decodeData(m: Json, p: string): MetricData | null {
-  const points = (d: Json, pd: string) => array(d.dataPoints, `${pd}.dataPoints`);
   const temporality = (d: Json, pd: string) => enumValue(d.aggregationTemporality, `${pd}.aggregationTemporality`, TEMPORALITY);
   let d: Json | null;
   if ((d = optObject(m.gauge, `${p}.gauge`)) !== null) {
     const pd = `${p}.gauge`;
-    return { type: 'gauge', dataPoints: points(d, pd).map((x, i) => numberPoint(x, `${pd}.dataPoints[${i}]`)) };
+    return { type: 'gauge', dataPoints: eachPoint(d, pd, numberPoint) };
   }
   if ((d = optObject(m.sum, `${p}.sum`)) !== null) {
     const pd = `${p}.sum`;
     return {
-      type: 'sum', dataPoints: points(d, pd).map((x, i) => numberPoint(x, `${pd}.dataPoints[${i}]`)),
+      type: 'sum', dataPoints: eachPoint(d, pd, numberPoint),
       aggregationTemporality: temporality(d, pd), isMonotonic: bool(d.isMonotonic, `${pd}.isMonotonic`),
     };
   }
@@ -39,13 +38,8 @@ function decodeData(m: Json, p: string): MetricData | null {
     const pd = `${p}.histogram`;
     return {
       type: 'histogram', aggregationTemporality: temporality(d, pd),
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
+      dataPoints: eachPoint(d, pd, (o, pp) => ({
+          ...pointHead(o, pp),
           count: count(o.count, `${pp}.count`),
           sum: optDouble(o.sum, `${pp}.sum`),
           bucketCounts: array(o.bucketCounts, `${pp}.bucketCounts`).map((c, k) => count(c, `${pp}.bucketCounts[${k}]`)),
@@ -54,21 +48,15 @@ function decodeData(m: Json, p: string): MetricData | null {
           flags: uint32(o.flags, `${pp}.flags`),
           min: optDouble(o.min, `${pp}.min`),
           max: optDouble(o.max, `${pp}.max`),
-        };
-      }),
+        })),
     };
   }
   if ((d = optObject(m.exponentialHistogram, `${p}.exponentialHistogram`)) !== null) {
     const pd = `${p}.exponentialHistogram`;
     return {
       type: 'exponentialHistogram', aggregationTemporality: temporality(d, pd),
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
+      dataPoints: eachPoint(d, pd, (o, pp) => ({
+          ...pointHead(o, pp),
           count: count(o.count, `${pp}.count`),
           sum: optDouble(o.sum, `${pp}.sum`),
           scale: int32(o.scale, `${pp}.scale`),
@@ -80,21 +68,15 @@ function decodeData(m: Json, p: string): MetricData | null {
           min: optDouble(o.min, `${pp}.min`),
           max: optDouble(o.max, `${pp}.max`),
           zeroThreshold: double(o.zeroThreshold, `${pp}.zeroThreshold`),
-        };
-      }),
+        })),
     };
   }
   if ((d = optObject(m.summary, `${p}.summary`)) !== null) {
     const pd = `${p}.summary`;
     return {
       type: 'summary',
-      dataPoints: points(d, pd).map((x, i) => {
-        const pp = `${pd}.dataPoints[${i}]`;
-        const o = optObject(x, pp) ?? {};
-        return {
-          attributes: keyValues(o.attributes, `${pp}.attributes`),
-          startTimeUnixNano: uint64(o.startTimeUnixNano, `${pp}.startTimeUnixNano`),
-          timeUnixNano: uint64(o.timeUnixNano, `${pp}.timeUnixNano`),
+      dataPoints: eachPoint(d, pd, (o, pp) => ({
+          ...pointHead(o, pp),
           count: count(o.count, `${pp}.count`),
           sum: double(o.sum, `${pp}.sum`),
           quantileValues: array(o.quantileValues, `${pp}.quantileValues`).map((qv, k) => {
@@ -105,8 +87,7 @@ function decodeData(m: Json, p: string): MetricData | null {
             };
           }),
           flags: uint32(o.flags, `${pp}.flags`),
-        };
-      }),
+        })),
     };
   }
   return null;
@@ -118,12 +99,26 @@ function pointValue(o: Json, p: string): number | bigint {
   return double(o.asDouble, `${p}.asDouble`);
 }
 
-function numberPoint(v: unknown, p: string): NumberDataPoint {
-  const o = optObject(v, p) ?? {};
+/** The fields every data point starts with. */
+function pointHead(o: Json, p: string): { attributes: KeyValue[]; startTimeUnixNano: bigint; timeUnixNano: bigint } {
   return {
     attributes: keyValues(o.attributes, `${p}.attributes`),
     startTimeUnixNano: uint64(o.startTimeUnixNano, `${p}.startTimeUnixNano`),
     timeUnixNano: uint64(o.timeUnixNano, `${p}.timeUnixNano`),
+  };
+}
+
+/** Decodes each of `d.dataPoints` with its own key path. */
+function eachPoint<T>(d: Json, pd: string, decode: (o: Json, pp: string) => T): T[] {
+  return array(d.dataPoints, `${pd}.dataPoints`).map((x, i) => {
+    const pp = `${pd}.dataPoints[${i}]`;
+    return decode(optObject(x, pp) ?? {}, pp);
+  });
+}
+
+function numberPoint(o: Json, p: string): NumberDataPoint {
+  return {
+    ...pointHead(o, p),
     value: pointValue(o, p),
     exemplars: exemplars(o.exemplars, `${p}.exemplars`),
     flags: uint32(o.flags, `${p}.flags`),

@@ -10,7 +10,6 @@ export type Migration = (db: Database.Database) => void;
 
 export class Store {
   private db: Database.Database | undefined;
-  private readonly migrations = new Map<string, Migration[]>();
 
   /** @param path file path, or ':memory:' */
   constructor(readonly path: string) {}
@@ -46,13 +45,10 @@ export class Store {
         set.run(owner, version + 1);
       })();
     }
-    this.migrations.set(owner, migrations);
     // PRAGMA user_version carries the total of applied migrations, so tools can tell the schema revision
     const total = (db.prepare('SELECT coalesce(sum(version), 0) AS n FROM schema_versions').get() as { n: number }).n;
     db.pragma(`user_version = ${Math.trunc(total)}`);
   }
-
-  get isOpen(): boolean { return this.db !== undefined; }
 
   close(): void {
     this.db?.close();

@@ -53,10 +53,17 @@ export class Accumulator {
     e.timestampMs = this.sendTimestamps ? Number(timeNs / 1_000_000n) : undefined;
   }
 
-  /** Whether the type of `name` conflicts with an existing family. */
-  conflicts(name: string, type: FamilyType, kind: Kind): boolean {
-    const f = this.fams.get(name);
-    return f !== undefined && (f.type !== type || f.kind !== kind);
+  /**
+   * How a histogram point meets the stored series (the Collector's rules): `fresh` replaces it
+   * (first point, cumulative, or a delta starting after the stored end: a reset), `merge` adds a
+   * delta that starts where the stored one ends, `drop` (counted) for older or overlapping points.
+   */
+  private admit(name: string, e: Times | undefined, p: { startNs: bigint; timeNs: bigint }, delta: boolean): 'fresh' | 'merge' | 'drop' {
+    if (!e) return 'fresh';
+    if (p.timeNs < e.timeNs) { this.onReject(name, 'out_of_order'); return 'drop'; }
+    if (!delta || p.startNs > e.timeNs) return 'fresh';
+    if (p.startNs < e.timeNs) { this.onReject(name, 'misaligned_delta'); return 'drop'; }
+    return 'merge';
   }
 
   /** A counter, gauge or unknown point. */
@@ -88,11 +95,9 @@ export class Accumulator {
       this.stamp(n, p.timeNs, nowMs);
       f.series.set(labels, n);
     };
-    if (!e) return fresh();
-    if (p.timeNs < e.timeNs) return this.onReject(name, 'out_of_order');
-    if (!delta || p.startNs > e.timeNs) return fresh();
-    if (p.startNs < e.timeNs) return this.onReject(name, 'misaligned_delta');
-    if (!sameBounds(e.bounds, p.bounds)) return fresh();
+    const how = this.admit(name, e, p, delta);
+    if (how === 'drop') return;
+    if (how === 'fresh' || !e || !sameBounds(e.bounds, p.bounds)) return fresh();
     for (let i = 0; i < e.counts.length; i++) e.counts[i]! += p.counts[i]!;
     e.sum += p.sum;
     e.count += p.count;
@@ -120,10 +125,9 @@ export class Accumulator {
       this.stamp(n, p.timeNs, nowMs);
       f.series.set(labels, n);
     };
-    if (!e) return fresh();
-    if (p.timeNs < e.timeNs) return this.onReject(name, 'out_of_order');
-    if (!delta || p.startNs > e.timeNs) return fresh();
-    if (p.startNs < e.timeNs) return this.onReject(name, 'misaligned_delta');
+    const how = this.admit(name, e, p, delta);
+    if (how === 'drop') return;
+    if (how === 'fresh' || !e) return fresh();
     e.state.merge(p);
     e.timeNs = p.timeNs;
     this.stamp(e, p.timeNs, nowMs);
