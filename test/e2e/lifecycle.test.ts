@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import { CLI, spawnAgent, waitFor200 } from '../kit/agent-process.js';
+import { CLI, spawnAgent, waitFor200, writeChildConfig } from '../kit/agent-process.js';
 import { tempDir } from '../kit/config.js';
 import { makeTraces } from '../kit/gen.js';
 import { RawOtlpClient } from '../kit/grpc-client.js';
@@ -52,22 +52,12 @@ describe('outrider run', () => {
 
   it('on SIGTERM during load delivers every acknowledged span before exiting 0', async () => {
     const dir = tempDir();
-    const [grpcPort, httpPort, telPort] = [await freePort(), await freePort(), await freePort()];
     const out = join(dir, 'spans.jsonl');
-    const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
-storage: { path: ${join(dir, 'db.sqlite')} }
-receivers:
-  otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${grpcPort}" }, http: { endpoint: "127.0.0.1:${httpPort}" } } }
-processors:
-  batch: { timeout: 2s, send_batch_size: 100000 }
-exporters:
-  file: { path: ${out} }
-service:
-  telemetry: { endpoint: "127.0.0.1:${telPort}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [batch], exporters: [file] }
-`);
+    const { path: config, grpcPort, telemetryPort: telPort } = await writeChildConfig(dir, {
+      processors: '  batch: { timeout: 2s, send_batch_size: 100000 }',
+      exporters: `  file: { path: ${out} }`,
+      pipelines: '    traces: { receivers: [otlp], processors: [batch], exporters: [file] }',
+    });
     const proc = spawnAgent(['run', '--config', config]);
     await waitFor200(`http://127.0.0.1:${telPort}/readyz`, 15_000, proc);
 
@@ -106,23 +96,13 @@ service:
 
 describe('shutdown budget', () => {
   it('exits 0 in time on SIGTERM while the downstream is down, counting what it could not deliver', async () => {
-    const dir = tempDir();
-    const [grpcPort, httpPort, telPort, nowhere] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
-storage: { path: ${join(dir, 'db.sqlite')} }
-receivers:
-  otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${grpcPort}" }, http: { endpoint: "127.0.0.1:${httpPort}" } } }
-processors:
-  batch: { timeout: 10ms, drain_timeout: 1s }
-exporters:
-  otlp/down: { endpoint: "127.0.0.1:${nowhere}", tls: { insecure: true }, sending_queue: { enabled: false } }
-service:
-  shutdown_timeout: 10s
-  telemetry: { endpoint: "127.0.0.1:${telPort}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/down] }
-`);
+    const nowhere = await freePort();
+    const { path: config, grpcPort, telemetryPort: telPort } = await writeChildConfig(tempDir(), {
+      processors: '  batch: { timeout: 10ms, drain_timeout: 1s }',
+      exporters: `  otlp/down: { endpoint: "127.0.0.1:${nowhere}", tls: { insecure: true }, sending_queue: { enabled: false } }`,
+      service: '  shutdown_timeout: 10s',
+      pipelines: '    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/down] }',
+    });
     const proc = spawnAgent(['run', '--config', config]);
     await waitFor200(`http://127.0.0.1:${telPort}/readyz`, 15_000, proc);
     const client = new RawOtlpClient(`127.0.0.1:${grpcPort}`);

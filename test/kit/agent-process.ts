@@ -1,7 +1,10 @@
 // Runs the built agent (dist/agent/cli.js) as a child process, for tests of signals, exits and restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/process-flags.js';
+import { freePort } from './ports.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/agent/cli.js', import.meta.url));
 
@@ -33,4 +36,29 @@ export async function waitFor200(url: string, timeoutMs = 15_000, proc?: AgentPr
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`${url} not 200 after ${timeoutMs}ms${proc ? `; agent output:\n${proc.output()}` : ''}`);
+}
+
+export interface ChildConfig { path: string; grpcPort: number; httpPort: number; telemetryPort: number }
+
+/**
+ * Writes a config for a child agent into `dir`: storage in `dir`, the otlp receiver and the
+ * telemetry endpoint on free loopback ports, plus the YAML lines in `rest` (each already indented
+ * for its place: processors and exporters by 2, pipelines by 4, extra service keys by 2).
+ */
+export async function writeChildConfig(dir: string, rest: { processors?: string; exporters: string; pipelines: string; service?: string }): Promise<ChildConfig> {
+  const [grpcPort, httpPort, telemetryPort] = [await freePort(), await freePort(), await freePort()];
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, `
+storage: { path: ${join(dir, 'db.sqlite')} }
+receivers:
+  otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${grpcPort}" }, http: { endpoint: "127.0.0.1:${httpPort}" } } }
+${rest.processors ? `processors:\n${rest.processors}\n` : ''}exporters:
+${rest.exporters}
+service:
+${rest.service ?? ''}
+  telemetry: { endpoint: "127.0.0.1:${telemetryPort}", logs: { level: warn } }
+  pipelines:
+${rest.pipelines}
+`);
+  return { path, grpcPort, httpPort, telemetryPort };
 }
