@@ -9,7 +9,7 @@ import { ExportSendError } from './classify.js';
 import { commonExporterShape, type CommonExporterConfig } from './config.js';
 import { createQueuedExporter } from './exporter.js';
 import type { ExportRequest } from './request.js';
-import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
+import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import type { SendResult, Transport } from './transport.js';
 import { z } from 'zod';
 
@@ -36,7 +36,7 @@ const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
 function setup(over: Record<string, unknown> = {}, store?: Store) {
-  const t = testSettings('otlp/test', store);
+  const t = exporterTestSettings('otlp/test', store);
   const transport = new FakeTransport();
   const exporter = createQueuedExporter({ settings: t.settings, config: baseConfig(over), signals: ['traces', 'metrics'], createTransport: () => transport });
   return { ...t, transport, exporter };

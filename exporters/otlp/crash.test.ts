@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
-import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
+import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
 import { startGrpcSink } from '../../test/kit/grpc-sink.js';
@@ -70,7 +70,7 @@ describe('kill -9 with the sqlite queue', () => {
     proc.kill('SIGKILL');
     await exited;
 
-    const t = testSettings('otlp/jaeger', new Store(dbPath));
+    const t = exporterTestSettings('otlp/jaeger', new Store(dbPath));
     const onDisk = t.store.handle.prepare("SELECT count(*) AS n FROM export_queue WHERE exporter = 'otlp/jaeger'").get() as { n: number };
     expect(onDisk.n).toBeGreaterThanOrEqual(batches - 3);
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
-import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
+import { makeTestCerts, sampleTraces, exporterTestSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import type { LogsData, MetricsData } from '../../agent/pdata/model.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import { startGrpcSink, type GrpcSink, type GrpcSinkOptions } from '../../test/kit/grpc-sink.js';
@@ -29,7 +29,7 @@ async function sink(opts: GrpcSinkOptions = {}): Promise<GrpcSink> {
 }
 
 async function exporter(config: Record<string, unknown>, signals: Array<'traces' | 'metrics' | 'logs'> = ['traces']) {
-  const t = testSettings('otlp/test');
+  const t = exporterTestSettings('otlp/test');
   const cfg = otlpExporterFactory.parse({ retry_on_failure: { initial_interval: '50ms', max_interval: '200ms', max_elapsed_time: '3s' }, ...config });
   const exp = otlpExporterFactory.create(t.settings, cfg, signals);
   await exp.start(host);
@@ -228,7 +228,7 @@ describe('otlp exporter over gRPC', () => {
   });
 
   it('fails at start when a TLS file disappeared after validation, naming the key', async () => {
-    const t = testSettings('otlp/bad');
+    const t = exporterTestSettings('otlp/bad');
     const dir = mkdtempSync(join(tmpdir(), 'outrider-ca-'));
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, 'not yet');

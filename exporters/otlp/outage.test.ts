@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleTraces, testSettings } from '../../test/kit/exporter-testing.js';
+import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
 import { startGrpcSink, type GrpcSink } from '../../test/kit/grpc-sink.js';
@@ -25,7 +25,7 @@ describe.each(['memory', 'sqlite'] as const)('outage with the %s queue', (storag
   it('delivers every span once the backend is back, counting retries', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outrider-outage-'));
     const port = await freePort();
-    const t = testSettings('otlp/jaeger', new Store(join(dir, 'outrider.db')));
+    const t = exporterTestSettings('otlp/jaeger', new Store(join(dir, 'outrider.db')));
     const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({
       endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, timeout: '1s',
       retry_on_failure: { initial_interval: '100ms', max_interval: '500ms', max_elapsed_time: '60s' },

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
-import { makeTestCerts, sampleTraces, testSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
+import { makeTestCerts, sampleTraces, exporterTestSettings, type TestCerts } from '../../test/kit/exporter-testing.js';
 import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import { signalUrl } from './config.js';
@@ -44,7 +44,7 @@ afterAll(() => rmSync(certs.dir, { recursive: true, force: true }));
 afterEach(async () => { for (const c of cleanup.splice(0).reverse()) await c(); });
 
 async function exporter(config: Record<string, unknown>) {
-  const t = testSettings('otlphttp/test');
+  const t = exporterTestSettings('otlphttp/test');
   const exp = f.create(t.settings, f.parse({ retry_on_failure: { initial_interval: '50ms', max_interval: '200ms', max_elapsed_time: '5s' }, ...config }), ['traces', 'metrics', 'logs']);
   await exp.start(host);
   cleanup.push(() => exp.shutdown());

@@ -16,7 +16,7 @@ class PullReader extends MetricReader {
 }
 
 /** Settings for one exporter instance, plus `readMetrics()` → `{ 'name{k=v,…}': value }` summed over points. */
-export function testSettings(id: string, store = new Store(':memory:')) {
+export function exporterTestSettings(id: string, store = new Store(':memory:')) {
   const reader = new PullReader();
   const provider = new MeterProvider({ readers: [reader] });
   const settings: CreateSettings = {
