@@ -10,7 +10,8 @@ import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/loader.js';
 const USAGE = `usage: outrider <command> [options]
 
 commands:
-  run [--config FILE]        run the agent (default: $OUTRIDER_CONFIG, else the embedded default config)
+  run [--config FILE]        run the agent (default: $OUTRIDER_CONFIG, else the embedded default config);
+                             SIGHUP reloads the config file, SIGTERM/SIGINT stop
   validate --config FILE     check a config; prints every problem with its key path, exit 1 on problems
   version                    print the version
 `;
@@ -18,7 +19,7 @@ commands:
 async function run(configPath: string | undefined): Promise<void> {
   let agent: Agent;
   try {
-    agent = await Agent.start({ path: configPath });
+    agent = await Agent.start({ path: configPath }, { onFatal: () => process.exit(1) });
   } catch (err) {
     process.stderr.write(`outrider: ${(err as Error).message}\n`);
     process.exit(1);
@@ -35,6 +36,11 @@ async function run(configPath: string | undefined): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // SIGHUP reloads the config file; a bad file is refused and logged, the running config stays.
+  process.on('SIGHUP', () => {
+    agent.logger.info('SIGHUP: reloading the config');
+    agent.reload().catch((err) => agent.logger.error({ err }, 'config reload failed'));
+  });
 }
 
 function validate(configPath: string | undefined): void {

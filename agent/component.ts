@@ -3,9 +3,11 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Clock } from './clock.js';
 import type { Signal, SignalData } from './pdata/model.js';
-import type { MetricRegistry } from './metric-registry.js';
-import type { Store } from './store/store.js';
+import type { ServiceKey } from './service.js';
+
+export type { Signal, SignalData } from './pdata/model.js';
 
 export type Kind = 'receiver' | 'processor' | 'exporter' | 'connector';
 
@@ -24,9 +26,21 @@ export interface Consumer<T> {
 
 export type SignalConsumers = { [S in Signal]?: Consumer<SignalData[S]> };
 
-/** What a running component may ask of the agent. */
+/** What a component reports about itself; `/readyz` and the admin API read it. */
+export type StatusKind = 'starting' | 'ok' | 'degraded' | 'failed' | 'stopped';
+
+/** What a running component may ask of the agent. Each component gets its own Host. */
 export interface Host {
-  /** Called by a component that hit an unrecoverable error after start. */
+  /**
+   * The API of a running service, by its typed key (`host.service(STORE)`).
+   * @throws Error naming the service when the agent runs none under that key.
+   */
+  service<T>(key: ServiceKey<T>): T;
+  /** The service's API, or undefined when the agent runs none under that key. */
+  findService<T>(key: ServiceKey<T>): T | undefined;
+  /** Reports this component's status (`degraded` with a reason keeps the agent ready; `failed` does not). */
+  reportStatus(status: Exclude<StatusKind, 'starting' | 'stopped'>, reason?: string): void;
+  /** An unrecoverable error after start: reports `failed` and stops the agent. */
   reportFatal(err: Error): void;
 }
 
@@ -39,10 +53,8 @@ export interface CreateSettings {
   logger: Logger;
   /** Self-telemetry meter (the agent's MeterProvider). */
   meter: Meter;
-  /** The registry served at /metrics, for components that produce Prometheus series. */
-  registry: MetricRegistry;
-  /** The agent's SQLite store. */
-  store: Store;
+  /** Time and timers; a fake clock in unit tests. */
+  clock: Clock;
 }
 
 export interface Component {
@@ -52,12 +64,8 @@ export interface Component {
   shutdown(): Promise<void>;
 }
 
-interface FactoryBase<C> {
-  readonly kind: Kind;
-  /** The config id, e.g. `otlp`, `batch`. */
-  readonly type: string;
-  /** Signals this component handles. */
-  readonly signals: readonly Signal[];
+/** The config half of every factory (components and services). */
+export interface FactoryConfig<C> {
   /** The config schema: defaults filled, unknown keys rejected. */
   readonly schema: z.ZodType<C>;
   createDefaultConfig(): C;
@@ -67,14 +75,47 @@ interface FactoryBase<C> {
   parse(raw: unknown): C;
 }
 
+interface FactoryBase<C> extends FactoryConfig<C> {
+  readonly kind: Kind;
+  /** The config id, e.g. `otlp`, `batch`. */
+  readonly type: string;
+  /** Signals this component handles. */
+  readonly signals: readonly Signal[];
+}
+
 export interface ReceiverFactory<C = any> extends FactoryBase<C> {
   readonly kind: 'receiver';
   create(settings: CreateSettings, config: C, next: SignalConsumers): Component;
 }
 
+/** A processor of one signal: a component that consumes and passes on. */
+export type Processor<S extends Signal> = Component & Consumer<SignalData[S]>;
+
+/** Creates a processor for one signal. */
+export type CreateProcessor<C, S extends Signal> = (settings: CreateSettings, config: C, next: Consumer<SignalData[S]>) => Processor<S>;
+
+/** One create function per signal the processor handles (the Collector's per-signal factory functions). */
+export type ProcessorCreators<C> = { [S in Signal]?: CreateProcessor<C, S> };
+
 export interface ProcessorFactory<C = any> extends FactoryBase<C> {
   readonly kind: 'processor';
-  create<S extends Signal>(settings: CreateSettings, config: C, signal: S, next: Consumer<SignalData[S]>): Component & Consumer<SignalData[S]>;
+  readonly create: ProcessorCreators<C>;
+}
+
+/** The same generic create function for every signal, e.g. `forEverySignal((s, c, sig, next) => new Batcher(s, c, sig, next))`. */
+export function forEverySignal<C>(make: <S extends Signal>(settings: CreateSettings, config: C, signal: S, next: Consumer<SignalData[S]>) => Processor<S>): Required<ProcessorCreators<C>> {
+  return {
+    traces: (s, c, next) => make(s, c, 'traces', next),
+    metrics: (s, c, next) => make(s, c, 'metrics', next),
+    logs: (s, c, next) => make(s, c, 'logs', next),
+  };
+}
+
+/** Creates a processor for `signal` through the factory's function for it. */
+export function createProcessor<S extends Signal>(f: ProcessorFactory, settings: CreateSettings, config: unknown, signal: S, next: Consumer<SignalData[S]>): Processor<S> {
+  const create = f.create[signal] as CreateProcessor<unknown, S> | undefined;
+  if (!create) throw new Error(`processor '${settings.id}' does not handle ${signal}`);
+  return create(settings, config, next);
 }
 
 export interface ExporterFactory<C = any> extends FactoryBase<C> {

@@ -1,5 +1,9 @@
 // The component registry: every factory the agent knows, one line each.
 import type { Factory } from './component.js';
+import type { ServiceFactory } from './service.js';
+import { storageServiceFactory } from './services/store-service.js';
+import { signalsServiceFactory } from './services/signals-service.js';
+import { telemetryServiceFactory } from './services/telemetry-service.js';
 import { otlpReceiverFactory } from '../receivers/otlp/index.js';
 import { batchFactory } from '../processors/batch/index.js';
 import { memoryLimiterFactory } from '../processors/memory_limiter/index.js';
@@ -27,9 +31,19 @@ export const builtinFactories: readonly Factory[] = [
   forwardFactory,
 ];
 
+/**
+ * The configurable services, in start order (the metric registry and the status board come
+ * from the agent itself, before them). Later issues add admin, alerting and notifiers here.
+ */
+export const builtinServices: readonly ServiceFactory[] = [
+  storageServiceFactory,
+  signalsServiceFactory,
+  telemetryServiceFactory,
+];
+
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */
-export function factoryMap(extra: readonly Factory[] = []): Map<string, Factory> {
-  const map = new Map<string, Factory>();
-  for (const f of [...builtinFactories, ...extra]) map.set(`${f.kind}:${f.type}`, f);
+export function factoryMap(extra: readonly (Factory | ServiceFactory)[] = []): Map<string, Factory | ServiceFactory> {
+  const map = new Map<string, Factory | ServiceFactory>();
+  for (const f of [...builtinServices, ...builtinFactories, ...extra]) map.set(`${f.kind}:${f.type}`, f);
   return map;
 }

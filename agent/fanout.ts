@@ -8,11 +8,12 @@ import type { Consumer } from './component.js';
  */
 export function fanout<T>(consumers: Consumer<T>[]): Consumer<T> {
   if (consumers.length === 1) return consumers[0]!;
-  const mutating = consumers.filter((c) => c.mutates);
-  const readers = consumers.filter((c) => !c.mutates);
   return {
     mutates: false,
     async consume(data: T) {
+      // read per call: a pipeline's outlet may start to mutate after a config reload
+      const mutating = consumers.filter((c) => c.mutates);
+      const readers = consumers.filter((c) => !c.mutates);
       const calls: Promise<void>[] = [];
       mutating.forEach((c, i) => {
         const own = i === mutating.length - 1 && readers.length === 0 ? data : structuredClone(data);
@@ -24,4 +25,20 @@ export function fanout<T>(consumers: Consumer<T>[]): Consumer<T> {
       if (failed) throw failed.reason;
     },
   };
+}
+
+/**
+ * A pipeline's entry point, kept across config reloads: receivers and connectors hold the outlet,
+ * a reload points it at the new pipeline's first consumer in one step.
+ */
+export class Outlet<T> implements Consumer<T> {
+  constructor(public target: Consumer<T>) {}
+
+  get mutates(): boolean {
+    return this.target.mutates ?? false;
+  }
+
+  consume(data: T): Promise<void> {
+    return this.target.consume(data);
+  }
 }

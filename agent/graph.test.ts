@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { z } from 'zod';
 import type { Component, ExporterFactory, ProcessorFactory, ReceiverFactory, SignalConsumers } from './component.js';
 import { configFromSchema } from './component.js';
@@ -8,9 +7,7 @@ import { PipelineGraph } from './graph.js';
 import { loadConfig } from '../config/loader.js';
 import type { TracesData } from './pdata/model.js';
 import { makeTraces } from '../test/kit/gen.js';
-import { createSelfTelemetry } from './self-telemetry.js';
-import { PrometheusRegistry } from './metric-registry.js';
-import { Store } from './store/store.js';
+import { testHost, testSettings } from '../test/kit/settings.js';
 
 /** Factories that record lifecycle events into `log`. */
 function recordingFactories(log: string[]) {
@@ -22,19 +19,17 @@ function recordingFactories(log: string[]) {
   let feed: SignalConsumers = {};
   const receiver: ReceiverFactory = { kind: 'receiver', type: 'rec', signals: ['traces', 'metrics'], ...empty,
     create: (s, _c, next) => { feed = next; return lifecycle(s.id); } };
-  const tag: ProcessorFactory = { kind: 'processor', type: 'tag', signals: ['traces'], ...configFromSchema('tag', z.strictObject({ mutate: z.boolean().default(false) })),
-    create: (s, c, _signal, next) => ({ ...lifecycle(`${s.id}@${s.pipeline}`), mutates: c.mutate,
-      consume: async (d: any) => { log.push(`consume ${s.id}@${s.pipeline}`); if (c.mutate) d.resourceSpans[0].scopeSpans[0].spans[0].name = `changed by ${s.id}`; return next.consume(d); } }) };
+  const tag: ProcessorFactory<{ mutate: boolean }> = { kind: 'processor', type: 'tag', signals: ['traces'], ...configFromSchema('tag', z.strictObject({ mutate: z.boolean().default(false) })),
+    create: { traces: (s, c, next) => ({ ...lifecycle(`${s.id}@${s.pipeline}`), mutates: c.mutate,
+      consume: async (d: any) => { log.push(`consume ${s.id}@${s.pipeline}`); if (c.mutate) d.resourceSpans[0].scopeSpans[0].spans[0].name = `changed by ${s.id}`; return next.consume(d); } }) } };
   const seen: Record<string, TracesData[]> = {};
   const exporter: ExporterFactory = { kind: 'exporter', type: 'exp', signals: ['traces', 'metrics'], ...empty,
     create: (s) => ({ ...lifecycle(s.id), traces: { consume: async (d: TracesData) => { (seen[s.id] ??= []).push(d); } }, metrics: { consume: async () => {} } }) };
   return { factories: factoryMap([receiver, tag, exporter]), feed: () => feed, seen };
 }
 
-function settingsFor(id: string, pipeline?: string) {
-  const t = createSelfTelemetry();
-  return { id, pipeline, logger: pino({ level: 'silent' }), meter: t.meter, registry: new PrometheusRegistry(), store: new Store(':memory:') };
-}
+const settingsFor = (id: string, pipeline?: string) => testSettings(id, { pipeline });
+const host = () => testHost();
 
 describe('PipelineGraph', () => {
   const yaml = `
@@ -54,7 +49,8 @@ service:
     const cfg = loadConfig({ yaml }, factories, {});
     expect(cfg.problems).toEqual([]);
     const graph = PipelineGraph.build(cfg.config!, settingsFor);
-    await graph.start({ reportFatal: () => {} });
+    graph.connect();
+    await graph.start(host);
     await graph.shutdown(() => {});
     expect(log).toEqual([
       'start exp/1', 'start exp/2', 'start tag/b@traces', 'start tag/a@traces', 'start rec',
@@ -66,7 +62,8 @@ service:
     const log: string[] = [];
     const { factories, feed, seen } = recordingFactories(log);
     const graph = PipelineGraph.build(loadConfig({ yaml }, factories, {}).config!, settingsFor);
-    await graph.start({ reportFatal: () => {} });
+    graph.connect();
+    await graph.start(host);
     const td = makeTraces(1, 'original');
     await feed().traces!.consume(td);
     expect(log.filter((l) => l.startsWith('consume'))).toEqual(['consume tag/a@traces', 'consume tag/b@traces']);
@@ -100,7 +97,8 @@ service:
     const cfg = loadConfig({ yaml: joined }, factories, {});
     expect(cfg.problems).toEqual([]);
     const graph = PipelineGraph.build(cfg.config!, settingsFor);
-    await graph.start({ reportFatal: () => {} });
+    graph.connect();
+    await graph.start(host);
     await feed().traces!.consume(makeTraces(2, 'joined'));
     expect(log.filter((l) => l.startsWith('consume'))).toEqual(['consume tag/a@traces/in', 'consume tag/b@traces/out']);
     expect(seen['exp/1']!.map((d) => d.resourceSpans[0]!.scopeSpans[0]!.spans.length)).toEqual([2]);

@@ -1,6 +1,7 @@
 // The metric registry served at /metrics: translated OTLP metrics, series owned by processors
 // (span metrics, SLO, cost) and the agent's own telemetry, rendered as Prometheus text or OpenMetrics.
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { serviceKey } from './service.js';
 import { CounterVec, ExpHistogramVec, GaugeVec, HistogramVec } from './metric-registry/instruments.js';
 import { conflictLogger, mergeFamilies, type ConflictHandler } from './metric-registry/merge-families.js';
 import { prefersOpenMetrics } from './metric-registry/negotiate.js';
@@ -13,12 +14,18 @@ export { CounterVec, GaugeVec, HistogramVec, ExpHistogramVec } from './metric-re
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './metric-registry/render.js';
 export type { ConflictHandler } from './metric-registry/merge-families.js';
 
+/** The metric registry service: `host.service(METRICS)`. */
+export const METRICS = serviceKey<MetricRegistry>('metrics');
+
 /**
- * What components see of the registry (`CreateSettings.registry`).
+ * What components see of the registry (`host.service(METRICS)`).
  *
  * Two ways to own series:
- * - push: `counter` / `gauge` / `histogram` / `expHistogram` create a vector registered at once;
- *   update it on the hot path (cache `vec.series(values)` handles) and `unregister` it at shutdown;
+ * - push: `counter` / `gauge` / `histogram` / `expHistogram` return a vector registered at once;
+ *   update it on the hot path (cache `vec.series(values)` handles) and `unregister` it at shutdown.
+ *   A vector is shared by name: asking again for the same name, type and labels returns the same
+ *   vector (with its cumulative values), so a component replaced by a config reload carries on
+ *   where the old instance stopped; it leaves the scrape when its last owner unregisters it;
  * - pull: `register(source)` adds a {@link MetricSource} whose `collect(nowMs)` is called at
  *   every scrape (the prometheus exporter uses this for its accumulated, expiring series).
  *
@@ -28,11 +35,9 @@ export type { ConflictHandler } from './metric-registry/merge-families.js';
  * scrape (as the Collector drops conflicting metrics).
  */
 export interface MetricRegistry {
-  /** Renders the exposition for an Accept header: Prometheus text 0.0.4 or OpenMetrics 1.0. */
-  render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
   /** Adds a pull source; returns a function that removes it. */
   register(source: MetricSource): () => void;
-  /** Removes a source or vector added earlier (no-op if absent). */
+  /** Removes a source, or releases one ownership of a shared vector (no-op if absent). */
   unregister(source: MetricSource): void;
   /** A counter vector; `name` should end in `_total`. */
   counter(name: string, help: string, labelNames: readonly string[]): CounterVec;
@@ -42,12 +47,6 @@ export interface MetricRegistry {
   histogram(name: string, help: string, labelNames: readonly string[], bounds: readonly number[]): HistogramVec;
   /** An exponential histogram vector (≤ `maxSize` buckets per sign), exposed as classic buckets. */
   expHistogram(name: string, help: string, labelNames: readonly string[], maxSize: number): ExpHistogramVec;
-  /**
-   * Attaches the prometheus exporter `id`, whose `enable_open_metrics` then decides negotiation.
-   * Returns a function that detaches it (and restores the default).
-   * @throws Error when another prometheus exporter is attached: one registry serves one exporter.
-   */
-  attachExporter(id: string, openMetrics: boolean): () => void;
 }
 
 /** Options of {@link PrometheusRegistry}. */
@@ -60,8 +59,6 @@ export interface PrometheusRegistryOptions {
   selfTelemetry?: PrometheusExporter;
   /** Clock for expiration, ms since the epoch (tests). Default `Date.now`. */
   now?: () => number;
-  /** Whether OpenMetrics may be negotiated. Default true. */
-  openMetrics?: boolean;
   /**
    * Called at each scrape for each family dropped because its names collide with an earlier
    * family's; see {@link PrometheusRegistry.logConflicts} for a rate-limited logger.
@@ -69,16 +66,17 @@ export interface PrometheusRegistryOptions {
   onConflict?: ConflictHandler;
 }
 
+type AnyVec = CounterVec | GaugeVec | HistogramVec | ExpHistogramVec;
+
 /** The registry served at `/metrics`. One per agent; no module-level state. */
 export class PrometheusRegistry implements MetricRegistry {
   private readonly sources: MetricSource[] = [];
   private readonly now: () => number;
-  private openMetrics: boolean;
-  private exporterId: string | undefined;
+  /** Shared vectors by name and shape, with how many owners hold each. */
+  private readonly vecs = new Map<string, { vec: AnyVec; key: string; owners: number }>();
 
   constructor(private readonly opts: PrometheusRegistryOptions = {}) {
     this.now = opts.now ?? Date.now;
-    this.openMetrics = opts.openMetrics ?? true;
   }
 
   /** An `onConflict` that warns through `logger` at most once a minute per dropped family name. */
@@ -92,46 +90,40 @@ export class PrometheusRegistry implements MetricRegistry {
   }
 
   unregister(source: MetricSource): void {
+    for (const [name, e] of this.vecs) {
+      if (e.vec !== source) continue;
+      if (--e.owners > 0) return;
+      this.vecs.delete(name);
+    }
     const i = this.sources.indexOf(source);
     if (i >= 0) this.sources.splice(i, 1);
   }
 
+  /** The vector registered under `name` with the same shape (`key`), or a new one from `make`. */
+  private shared<V extends AnyVec>(name: string, key: string, make: () => V): V {
+    const id = `${name}|${key}`;
+    const e = this.vecs.get(id);
+    if (e) { e.owners++; return e.vec as V; }
+    const vec = make();
+    this.vecs.set(id, { vec, key, owners: 1 });
+    this.sources.push(vec);
+    return vec;
+  }
+
   counter(name: string, help: string, labelNames: readonly string[]): CounterVec {
-    const v = new CounterVec(name, help, labelNames);
-    this.register(v);
-    return v;
+    return this.shared(name, `counter|${labelNames.join(',')}`, () => new CounterVec(name, help, labelNames));
   }
 
   gauge(name: string, help: string, labelNames: readonly string[]): GaugeVec {
-    const v = new GaugeVec(name, help, labelNames);
-    this.register(v);
-    return v;
+    return this.shared(name, `gauge|${labelNames.join(',')}`, () => new GaugeVec(name, help, labelNames));
   }
 
   histogram(name: string, help: string, labelNames: readonly string[], bounds: readonly number[]): HistogramVec {
-    const v = new HistogramVec(name, help, labelNames, bounds);
-    this.register(v);
-    return v;
+    return this.shared(name, `histogram|${labelNames.join(',')}|${bounds.join(',')}`, () => new HistogramVec(name, help, labelNames, bounds));
   }
 
   expHistogram(name: string, help: string, labelNames: readonly string[], maxSize: number): ExpHistogramVec {
-    const v = new ExpHistogramVec(name, help, labelNames, maxSize);
-    this.register(v);
-    return v;
-  }
-
-  attachExporter(id: string, openMetrics: boolean): () => void {
-    if (this.exporterId !== undefined && this.exporterId !== id) {
-      throw new Error(`prometheus exporter '${id}' cannot start: prometheus exporter '${this.exporterId}' already serves this agent's /metrics; `
-        + `use one prometheus exporter and list it in every metrics pipeline`);
-    }
-    this.exporterId = id;
-    this.openMetrics = openMetrics;
-    return () => {
-      if (this.exporterId !== id) return;
-      this.exporterId = undefined;
-      this.openMetrics = this.opts.openMetrics ?? true;
-    };
+    return this.shared(name, `exphistogram|${labelNames.join(',')}|${maxSize}`, () => new ExpHistogramVec(name, help, labelNames, maxSize));
   }
 
   /** Every family from every source in first-seen order, merged by name and type, conflicts dropped. */
@@ -148,8 +140,9 @@ export class PrometheusRegistry implements MetricRegistry {
     return mergeFamilies(all, this.opts.onConflict);
   }
 
-  async render(accept: string | undefined): Promise<{ contentType: string; body: string }> {
-    const om = this.openMetrics && prefersOpenMetrics(accept);
+  /** Renders the exposition for an Accept header: Prometheus text 0.0.4, or OpenMetrics 1.0 when allowed and preferred. */
+  async render(accept: string | undefined, openMetrics = true): Promise<{ contentType: string; body: string }> {
+    const om = openMetrics && prefersOpenMetrics(accept);
     const body = renderFamilies(await this.collect(), om);
     return { contentType: om ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, body };
   }

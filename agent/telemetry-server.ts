@@ -1,13 +1,14 @@
 // The telemetry endpoint (default 0.0.0.0:9464): GET /metrics, /healthz and /readyz on one server.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { splitEndpoint } from '../config/schema-helpers.js';
-import type { MetricRegistry } from './metric-registry.js';
+import type { StatusBoard } from './status.js';
 
 export interface TelemetryServerOptions {
   endpoint: string;
-  registry: MetricRegistry;
-  /** Whether every pipeline has started and the agent is not stopping. */
-  isReady: () => boolean;
+  /** Renders the exposition for an Accept header. */
+  render: (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
+  /** Component status: ready when nothing is starting, failed or stopped. */
+  readiness: () => Pick<StatusBoard, 'ready' | 'notOk'>;
   onScrapeError: (err: unknown) => void;
 }
 
@@ -25,11 +26,14 @@ export class TelemetryServer {
   async start(): Promise<void> {
     const app = Fastify({ logger: false });
     app.get('/healthz', async (_req, reply) => reply.send({ status: 'ok' }));
-    app.get('/readyz', async (_req, reply) =>
-      this.opts.isReady() ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not ready' }));
+    app.get('/readyz', async (_req, reply) => {
+      const board = this.opts.readiness();
+      const components = board.notOk().map(({ id, status, reason }) => ({ id, status, ...(reason ? { reason } : {}) }));
+      return board.ready ? reply.send({ status: 'ready', components }) : reply.code(503).send({ status: 'not ready', components });
+    });
     app.get('/metrics', async (req, reply) => {
       try {
-        const { contentType, body } = await this.opts.registry.render(req.headers.accept);
+        const { contentType, body } = await this.opts.render(req.headers.accept);
         return reply.type(contentType).send(body);
       } catch (err) {
         this.opts.onScrapeError(err);

@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const decode = await benchDecode(15);
   process.stderr.write('scrape and spanmetrics micro-benchmarks\n');
   const scrape = await benchScrape();
-  const spanmetricsNsPerSpan = benchSpanMetricsRecord();
+  const spanmetricsNsPerSpan = await benchSpanMetricsRecord();
   process.stderr.write('export encoder micro-benchmark\n');
   const encode = await benchExportEncode();
   const withSm = rows.find((r) => r.name.includes('spanmetrics'));

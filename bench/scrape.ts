@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
 import { Agent } from '../agent/agent.js';
-import type { CreateSettings } from '../agent/component.js';
-import { PrometheusRegistry } from '../agent/metric-registry.js';
-import { createSelfTelemetry } from '../agent/self-telemetry.js';
+import { systemClock } from '../agent/clock.js';
 import type { Metric, MetricsData } from '../agent/pdata/model.js';
 import { encodeTracesRequest } from '../agent/pdata/proto-encode.js';
 import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
-import { spanMetricsProcessorFactory, type SpanMetricsProcessor } from '../processors/spanmetrics/index.js';
+import { spanMetricsProcessorFactory, SpanMetricsProcessor } from '../processors/spanmetrics/index.js';
+import { testSettings } from '../test/kit/settings.js';
 import { makeTracesData } from './fixtures.js';
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
@@ -41,11 +39,10 @@ function bigBatch(): MetricsData {
 
 /** Renders a registry holding 20,000 translated series; median of `runs` scrapes (text 0.0.4). */
 export async function benchScrape(runs = 9): Promise<{ series: number; ms: number; bytes: number; omMs: number; translateMs: number }> {
-  const self = createSelfTelemetry();
-  const registry = new PrometheusRegistry({ selfTelemetry: self.exporter });
-  const settings: CreateSettings = { id: 'prometheus', logger: pino({ level: 'silent' }), meter: self.meter, registry, store: undefined as never };
+  const settings = testSettings('prometheus', { clock: systemClock });
+  const registry = settings.registry;
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.createDefaultConfig(), ['metrics']);
-  await exp.start({ reportFatal() {} });
+  await exp.start(settings.host);
   const batch = bigBatch();
   let t = performance.now();
   await exp.metrics!.consume(batch);
@@ -63,7 +60,7 @@ export async function benchScrape(runs = 9): Promise<{ series: number; ms: numbe
     omTimes.push(performance.now() - t);
   }
   await exp.shutdown();
-  await self.meterProvider.shutdown();
+  await settings.telemetry.meterProvider.shutdown();
   return { series: 20_000, ms: median(times), bytes, omMs: median(omTimes), translateMs };
 }
 
@@ -101,11 +98,10 @@ async function throughput(withSpanMetrics: boolean, body: Uint8Array, spansPerRe
 }
 
 /** ns of CPU per span spent in spanmetrics `record()` (median of rounds over realistic batches). */
-export function benchSpanMetricsRecord(rounds = 9, batches = 200): number {
-  const self = createSelfTelemetry();
-  const registry = new PrometheusRegistry();
-  const settings: CreateSettings = { id: 'spanmetrics', logger: pino({ level: 'silent' }), meter: self.meter, registry, store: undefined as never };
-  const proc = spanMetricsProcessorFactory.create(settings, spanMetricsProcessorFactory.parse({ dimensions: ['http.route'] }), 'traces', { consume: async () => {} }) as unknown as SpanMetricsProcessor;
+export async function benchSpanMetricsRecord(rounds = 9, batches = 200): Promise<number> {
+  const settings = testSettings('spanmetrics', { clock: systemClock });
+  const proc = new SpanMetricsProcessor(settings, spanMetricsProcessorFactory.parse({ dimensions: ['http.route'] }), { consume: async () => {} });
+  await proc.start(settings.host);
   const td = makeTracesData({ resources: 5, spansPerResource: 100 });
   const spans = 500;
   const times: number[] = [];
@@ -136,7 +132,7 @@ export async function benchSpanMetricsOverhead(rounds = 5, seconds = 2, concurre
   }
   const a = median(without);
   const b = median(withSm);
-  const recordNsPerSpan = benchSpanMetricsRecord();
+  const recordNsPerSpan = await benchSpanMetricsRecord();
   const pct = (x: number) => Math.round(x * 1000) / 10;
   return { withoutSpansPerSec: Math.round(a), withSpansPerSec: Math.round(b), measuredOverheadPct: pct(1 - b / a),
     recordNsPerSpan: Math.round(recordNsPerSpan), cpuOverheadPct: pct((recordNsPerSpan * a) / 1e9) };

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { Factory, Problem } from '../agent/component.js';
+import type { Problem } from '../agent/component.js';
 import { substituteEnv } from './env.js';
-import { validateConfig, type ResolvedConfig } from './validate.js';
+import { validateConfig, type FactoryCatalog, type ResolvedConfig } from './validate.js';
 
 /** The path of the embedded default config (shipped beside this module). */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
@@ -31,7 +31,7 @@ export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; so
  */
 export function loadConfig(
   input: string | { yaml: string } | { tree: unknown } | undefined,
-  factories: ReadonlyMap<string, Factory>,
+  factories: FactoryCatalog,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
   let tree: unknown;

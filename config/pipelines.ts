@@ -4,6 +4,7 @@ import type { Kind, Problem } from '../agent/component.js';
 import type { Signal } from '../agent/pdata/model.js';
 import type { ComponentDecl, PipelineDecl } from './validate.js';
 import { parseId } from './ids.js';
+import { findCycle } from '../agent/graph-order.js';
 
 const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 type Raw = Record<string, Record<string, unknown> | null | undefined>;
@@ -67,48 +68,4 @@ function checkConnectors(pipelines: PipelineDecl[], components: Map<string, Comp
   }
   const cycle = findCycle(pipelines, new Set(connectors.map((c) => c.id)));
   if (cycle) problems.push({ path: 'service.pipelines', message: `cycle through connectors: ${cycle.join(' → ')}` });
-}
-
-/** Pipelines that `p` feeds through connectors. */
-export function downstreamOf(p: PipelineDecl, pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): PipelineDecl[] {
-  const via = p.exporters.filter((id) => connectorIds.has(id));
-  return pipelines.filter((q) => q.receivers.some((id) => via.includes(id)));
-}
-
-/** A cycle of pipeline names (first repeated at the end), or undefined. */
-export function findCycle(pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (p: PipelineDecl): string[] | undefined => {
-    if (state.get(p.name) === 'done') return undefined;
-    if (state.get(p.name) === 'visiting') return [...stack.slice(stack.indexOf(p.name)), p.name];
-    state.set(p.name, 'visiting');
-    stack.push(p.name);
-    for (const q of downstreamOf(p, pipelines, connectorIds)) {
-      const found = visit(q);
-      if (found) return found;
-    }
-    stack.pop();
-    state.set(p.name, 'done');
-    return undefined;
-  };
-  for (const p of pipelines) {
-    const found = visit(p);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** Pipelines ordered so that every pipeline comes after the pipelines it feeds (downstream first). */
-export function downstreamFirst(pipelines: readonly PipelineDecl[], connectorIds: ReadonlySet<string>): PipelineDecl[] {
-  const out: PipelineDecl[] = [];
-  const done = new Set<string>();
-  const visit = (p: PipelineDecl) => {
-    if (done.has(p.name)) return;
-    done.add(p.name);
-    for (const q of downstreamOf(p, pipelines, connectorIds)) visit(q);
-    out.push(p);
-  };
-  for (const p of pipelines) visit(p);
-  return out;
 }

@@ -1,6 +1,6 @@
 // The top-level config schema: storage, component sections, and service (telemetry, pipelines).
 import { z } from 'zod';
-import { duration, endpoint } from './schema-helpers.js';
+import { duration } from './schema-helpers.js';
 
 const idList = z.array(z.string());
 
@@ -14,22 +14,13 @@ export const pipelineSchema = z.strictObject({
 const section = z.record(z.string(), z.unknown()).nullable().transform((v) => v ?? {});
 
 export const rootSchema = z.strictObject({
-  storage: z.strictObject({
-    /** SQLite database file (WAL). */
-    path: z.string().min(1).default('./data/outrider.db'),
-  }).prefault({}),
   receivers: section.default({}),
   processors: section.default({}),
   exporters: section.default({}),
   connectors: section.default({}),
   service: z.strictObject({
-    telemetry: z.strictObject({
-      /** Serves /metrics, /healthz and /readyz. */
-      endpoint: endpoint().default('0.0.0.0:9464'),
-      logs: z.strictObject({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-      }).prefault({}),
-    }).prefault({}),
+    /** Validated by the telemetry service. */
+    telemetry: z.unknown().optional(),
     pipelines: z.record(z.string(), pipelineSchema),
     /** How long SIGTERM may take to flush before the process exits anyway. */
     shutdown_timeout: duration().default(30_000),

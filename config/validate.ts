@@ -1,5 +1,6 @@
 // Turns a parsed YAML tree into a resolved config: every problem at once, each with its key path.
 import type { Factory, Kind, Problem } from '../agent/component.js';
+import type { ServiceFactory } from '../agent/service.js';
 import { problemsOf } from '../agent/component.js';
 import type { Signal } from '../agent/pdata/model.js';
 import { z } from 'zod';
@@ -12,8 +13,16 @@ export interface ComponentDecl { kind: Kind; id: string; type: string; factory: 
 
 export interface PipelineDecl { name: string; signal: Signal; receivers: string[]; processors: string[]; exporters: string[] }
 
+/** A configured service with its validated config. */
+export interface ServiceDecl { type: string; factory: ServiceFactory; config: unknown }
+
+/** Every factory the agent knows, keyed `kind:type` (services as `service:type`). */
+export type FactoryCatalog = ReadonlyMap<string, Factory | ServiceFactory>;
+
 /** The config the agent runs: validated, defaults filled. */
 export interface ResolvedConfig {
+  /** Services in start order, each with its section's config. */
+  services: ServiceDecl[];
   storagePath: string;
   components: Map<string, ComponentDecl>; // key `${kind}:${id}`
   pipelines: PipelineDecl[];
@@ -26,12 +35,32 @@ export interface ResolvedConfig {
 /** The config section each kind is declared in. */
 export const SECTION: Record<Kind, 'receivers' | 'processors' | 'exporters' | 'connectors'> = { receiver: 'receivers', processor: 'processors', exporter: 'exporters', connector: 'connectors' };
 
-export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Factory>): { config?: ResolvedConfig; problems: Problem[] } {
+/** The value at a dotted path of the tree (undefined when a level is missing). */
+function at(tree: unknown, path: string): unknown {
+  let v: unknown = tree;
+  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+export function validateConfig(tree: unknown, factories: FactoryCatalog): { config?: ResolvedConfig; problems: Problem[] } {
   const problems: Problem[] = [];
-  const parsed = rootSchema.safeParse(tree ?? {});
+  // Top-level sections of services (storage, signals, …) are theirs to validate, not the root schema's.
+  const serviceSections = new Set([...factories.values()].filter((f) => f.kind === 'service').map((f) => f.section.split('.')[0]!).filter((s) => s !== 'service'));
+  const rootTree = tree && typeof tree === 'object' ? Object.fromEntries(Object.entries(tree).filter(([k]) => !serviceSections.has(k))) : tree;
+  const parsed = rootSchema.safeParse(rootTree ?? {});
   if (!parsed.success) problems.push(...problemsOf(parsed.error));
   const root = parsed.success ? parsed.data : undefined;
   const raw = (tree ?? {}) as Record<string, Record<string, unknown> | null | undefined>;
+
+  // Every service, validated from its own section.
+  const services: ServiceDecl[] = [];
+  for (const f of factories.values()) {
+    if (f.kind !== 'service') continue;
+    const raw = at(tree, f.section) ?? {};
+    const own = f.validate(raw);
+    problems.push(...own.map((p) => ({ path: p.path ? `${f.section}.${p.path}` : f.section, message: p.message })));
+    if (own.length === 0) services.push({ type: f.type, factory: f, config: f.parse(raw) });
+  }
 
   // Every declared component, validated by its factory.
   const components = new Map<string, ComponentDecl>();
@@ -43,7 +72,7 @@ export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Fac
       const path = `${sectionName}.${id}`;
       const parsedId = parseId(id);
       if (typeof parsedId === 'string') { problems.push({ path, message: parsedId }); continue; }
-      const factory = factories.get(`${kind}:${parsedId.type}`);
+      const factory = factories.get(`${kind}:${parsedId.type}`) as Factory | undefined;
       if (!factory) {
         const known = [...factories.values()].filter((f) => f.kind === kind).map((f) => f.type).sort();
         problems.push({ path, message: `unknown ${kind} type '${parsedId.type}' (known: ${known.join(', ')})` });
@@ -65,13 +94,16 @@ export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Fac
   }
 
   if (problems.length > 0 || !root) return { problems };
+  const cfgOf = <C>(type: string) => services.find((s) => s.type === type)?.config as C;
+  const telemetry = cfgOf<{ endpoint: string; logs: { level: string } }>('telemetry');
   return {
     problems,
     config: {
-      storagePath: root.storage.path,
+      services,
+      storagePath: cfgOf<{ path: string }>('storage').path,
       components,
       pipelines,
-      telemetry: { endpoint: root.service.telemetry.endpoint, logLevel: root.service.telemetry.logs.level },
+      telemetry: { endpoint: telemetry.endpoint, logLevel: telemetry.logs.level },
       shutdownTimeoutMs: root.service.shutdown_timeout,
       tree,
     },

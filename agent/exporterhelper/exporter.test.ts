@@ -13,7 +13,6 @@ import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-test
 import type { SendResult, Transport } from './transport.js';
 import { z } from 'zod';
 
-const host = { reportFatal: () => {} };
 const baseConfig = (over: Record<string, unknown> = {}): CommonExporterConfig =>
   z.strictObject(commonExporterShape).parse({ retry_on_failure: { initial_interval: '10ms', max_interval: '20ms', max_elapsed_time: '1s' }, ...over });
 
@@ -49,7 +48,7 @@ const until = async (cond: () => boolean, ms = 3_000) => {
 
 describe('queued exporter', () => {
   it('queues, sends and counts; the queue gauges report size and capacity', async () => {
-    const { exporter, transport, readMetrics } = setup();
+    const { exporter, host, transport, readMetrics } = setup();
     await exporter.start(host);
     for (let i = 0; i < 3; i++) await exporter.traces!.consume(sampleTraces(4));
     await until(() => transport.sent.length === 3);
@@ -60,7 +59,7 @@ describe('queued exporter', () => {
   });
 
   it('queue_size reports held requests while the backend stalls', async () => {
-    const { exporter, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1 } });
+    const { exporter, host, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1 } });
     let release!: () => void;
     transport.behaviour = () => new Promise((r) => { release = () => r({ rejected: 0, errorMessage: '' }); });
     await exporter.start(host);
@@ -78,7 +77,7 @@ describe('queued exporter', () => {
   });
 
   it('drops a permanent failure after one attempt, counted with its reason', async () => {
-    const { exporter, transport, readMetrics } = setup();
+    const { exporter, host, transport, readMetrics } = setup();
     transport.behaviour = async () => { throw new ExportSendError('grpc INVALID_ARGUMENT', 'bad', false); };
     await exporter.start(host);
     await exporter.traces!.consume(sampleTraces(5));
@@ -91,7 +90,7 @@ describe('queued exporter', () => {
   });
 
   it('retries until the backend recovers, counting retries', async () => {
-    const { exporter, transport, readMetrics } = setup();
+    const { exporter, host, transport, readMetrics } = setup();
     let failures = 3;
     transport.behaviour = async () => { if (failures-- > 0) throw new ExportSendError('grpc UNAVAILABLE', 'down', true); return { rejected: 0, errorMessage: '' }; };
     await exporter.start(host);
@@ -106,7 +105,7 @@ describe('queued exporter', () => {
   });
 
   it('counts partial success: rejected items are failed, the rest sent, nothing retried', async () => {
-    const { exporter, transport, readMetrics } = setup();
+    const { exporter, host, transport, readMetrics } = setup();
     transport.behaviour = async () => ({ rejected: 2, errorMessage: 'span too old' });
     await exporter.start(host);
     await exporter.traces!.consume(sampleTraces(5));
@@ -119,7 +118,7 @@ describe('queued exporter', () => {
   });
 
   it('on_full block refuses the caller with a retryable error and counts enqueue failures', async () => {
-    const { exporter, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1, queue_size: 2, drain_timeout: '50ms' } });
+    const { exporter, host, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1, queue_size: 2, drain_timeout: '50ms' } });
     transport.behaviour = (_r, signal) => new Promise((_res, rej) => signal?.addEventListener('abort', () => rej(new ExportSendError('aborted', 'aborted', true))));
     await exporter.start(host);
     await exporter.traces!.consume(sampleTraces(1));
@@ -134,7 +133,7 @@ describe('queued exporter', () => {
   });
 
   it('on_full drop_oldest evicts and counts queue_full', async () => {
-    const { exporter, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1, queue_size: 2, on_full: 'drop_oldest', drain_timeout: '50ms' } });
+    const { exporter, host, transport, readMetrics } = setup({ sending_queue: { num_consumers: 1, queue_size: 2, on_full: 'drop_oldest', drain_timeout: '50ms' } });
     transport.behaviour = (_r, signal) => new Promise((_res, rej) => signal?.addEventListener('abort', () => rej(new ExportSendError('aborted', 'aborted', true))));
     await exporter.start(host);
     for (const n of [1, 2, 3, 4]) await exporter.traces!.consume(sampleTraces(n));
@@ -146,7 +145,7 @@ describe('queued exporter', () => {
   });
 
   it('shutdown drains the memory queue within drain_timeout, then counts what is lost', async () => {
-    const { exporter, transport, readMetrics } = setup({ sending_queue: { num_consumers: 2, drain_timeout: '200ms' }, retry_on_failure: { initial_interval: '1s' } });
+    const { exporter, host, transport, readMetrics } = setup({ sending_queue: { num_consumers: 2, drain_timeout: '200ms' }, retry_on_failure: { initial_interval: '1s' } });
     transport.behaviour = async () => { throw new ExportSendError('grpc UNAVAILABLE', 'down', true); };
     await exporter.start(host);
     for (let i = 0; i < 4; i++) await exporter.traces!.consume(sampleTraces(10));
@@ -164,14 +163,14 @@ describe('queued exporter', () => {
     const path = join(dir, 'outrider.db');
     const first = setup({ sending_queue: { storage: 'sqlite', drain_timeout: '100ms' } }, new Store(path));
     first.transport.behaviour = async () => { throw new ExportSendError('grpc UNAVAILABLE', 'down', true); };
-    await first.exporter.start(host);
+    await first.exporter.start(first.host);
     for (let i = 0; i < 5; i++) await first.exporter.traces!.consume(sampleTraces(3, i));
     await first.exporter.shutdown();
     first.store.close();
     expect((await first.readMetrics())['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=shutdown}']).toBeUndefined();
 
     const second = setup({ sending_queue: { storage: 'sqlite' } }, new Store(path));
-    await second.exporter.start(host);
+    await second.exporter.start(second.host);
     await until(() => second.transport.sent.length === 5);
     await second.exporter.shutdown();
     expect((await second.readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}']).toBe(15);
@@ -180,7 +179,7 @@ describe('queued exporter', () => {
   });
 
   it('without a queue, consume waits for the send and reports its failure', async () => {
-    const { exporter, transport, readMetrics } = setup({ sending_queue: { enabled: false }, retry_on_failure: { initial_interval: '10ms', max_elapsed_time: '100ms' } });
+    const { exporter, host, transport, readMetrics } = setup({ sending_queue: { enabled: false }, retry_on_failure: { initial_interval: '10ms', max_elapsed_time: '100ms' } });
     await exporter.start(host);
     await exporter.traces!.consume(sampleTraces(2));
     expect(transport.sent).toHaveLength(1);

@@ -10,6 +10,8 @@ import type { SendingQueue, Slot } from './queue.js';
 import { encodeRequest, type ExportRequest } from './request.js';
 import { sendWithRetry, type SendOutcome } from './retry.js';
 import { SqliteQueue } from './sqlite-queue.js';
+import { STORE } from '../services/store-service.js';
+import { sleep, withTimeout, type Clock } from '../clock.js';
 import type { Transport } from './transport.js';
 
 /** What a concrete OTLP exporter supplies to the shared core. */
@@ -71,14 +73,14 @@ class QueuedExporter {
     this.encode = opts.encode ?? encodeRequest;
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
     if (this.state !== 'created') return;
     this.transport = this.opts.createTransport();
     const q = this.cfg.sending_queue;
     if (q.enabled) {
       const limits = { maxRequests: q.queue_size, maxBytes: q.max_bytes, onFull: q.on_full, onEvict: (s: Slot) => this.evicted(s) };
       if (q.storage === 'sqlite') {
-        const sq = new SqliteQueue(this.opts.settings.store, this.id, limits, this.id);
+        const sq = new SqliteQueue(host.service(STORE), this.id, limits, this.id);
         const found = sq.recover();
         if (found.requests > 0) this.log.info({ exporter: this.id, requests: found.requests, items: found.items }, `${this.id}: resuming ${found.requests} queued requests from disk`);
         this.queue = sq;
@@ -120,12 +122,12 @@ class QueuedExporter {
     this.state = 'stopping';
     this.queue?.close();
     this.stopping.abort();
-    const drained = await settleWithin([...this.senders, ...this.direct], this.cfg.sending_queue.drain_timeout);
+    const drained = await settleWithin(this.opts.settings.clock, [...this.senders, ...this.direct], this.cfg.sending_queue.drain_timeout);
     if (!drained) {
       this.abort.abort();
       const left = this.queue?.stop() ?? [];
       this.reportLeft(left);
-      await settleWithin([...this.senders, ...this.direct], ABORT_GRACE_MS);
+      await settleWithin(this.opts.settings.clock, [...this.senders, ...this.direct], ABORT_GRACE_MS);
     }
     if (this.queue instanceof SqliteQueue) {
       try { this.queue.flush(); } catch (err) { this.log.error({ err }, `${this.id}: flushing the sending queue failed`); }
@@ -143,7 +145,7 @@ class QueuedExporter {
         slot = await queue.take();
       } catch (err) {
         this.log.error({ err }, `${this.id}: reading the sending queue failed`);
-        await new Promise((r) => setTimeout(r, 1_000));
+        await sleep(this.opts.settings.clock, 1_000);
         continue;
       }
       if (!slot) return;
@@ -178,6 +180,7 @@ class QueuedExporter {
         this.metrics.retried();
         this.log.debug({ exporter: this.id, err: error.message, waitMs }, `${this.id}: export failed, retrying in ${waitMs} ms`);
       },
+      this.opts.settings.clock,
     );
     if (outcome.ok) {
       const rejected = Math.min(Math.max(outcome.result.rejected, 0), req.items);
@@ -196,7 +199,7 @@ class QueuedExporter {
 
   private evicted(slot: Slot): void {
     this.metrics.failed(slot.signal, slot.items, 'queue_full');
-    const now = Date.now();
+    const now = this.opts.settings.clock.now();
     if (now - this.lastEvictWarn >= EVICT_WARN_EVERY_MS) {
       this.lastEvictWarn = now;
       this.log.warn({ exporter: this.id }, `${this.id}: sending queue full, dropping the oldest requests (on_full: drop_oldest)`);
@@ -215,10 +218,7 @@ class QueuedExporter {
   }
 }
 
-/** Whether every promise settled within `ms`. */
-async function settleWithin(ps: Promise<unknown>[], ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); });
-  const all = Promise.allSettled(ps).then(() => true as const);
-  try { return await Promise.race([all, timeout]); } finally { clearTimeout(timer); }
+/** Whether every promise settled within `ms` on `clock`. */
+async function settleWithin(clock: Clock, ps: Promise<unknown>[], ms: number): Promise<boolean> {
+  return (await withTimeout(clock, Promise.allSettled(ps), ms)).done;
 }

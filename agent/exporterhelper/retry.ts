@@ -1,4 +1,5 @@
 // Sends one request with retries: exponential backoff with jitter, server delays honoured, permanent errors final.
+import { sleep, systemClock, type Clock } from '../clock.js';
 import { ExponentialBackoff } from './backoff.js';
 import { ExportSendError } from './classify.js';
 import type { RetryConfig } from './config.js';
@@ -23,16 +24,6 @@ function asSendError(err: unknown): ExportSendError {
   return new ExportSendError('internal', `internal: ${message}`, false, undefined, err);
 }
 
-/** Waits `ms`; resolves early (true) when `signal` fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (interrupted: boolean) => { clearTimeout(timer); signal.removeEventListener('abort', onAbort); resolve(interrupted); };
-    const onAbort = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    signal.addEventListener('abort', onAbort);
-  });
-}
 
 /**
  * Calls `attempt` until it succeeds, fails permanently, runs out of `retry_on_failure` time,
@@ -44,8 +35,9 @@ export async function sendWithRetry(
   cfg: RetryConfig,
   ctl: RetryControl,
   onRetry: (error: ExportSendError, waitMs: number) => void,
+  clock: Clock = systemClock,
 ): Promise<SendOutcome> {
-  const backoff = new ExponentialBackoff(cfg);
+  const backoff = new ExponentialBackoff(cfg, () => clock.now());
   for (let attempts = 1; ; attempts++) {
     let error: ExportSendError;
     try {
@@ -60,6 +52,6 @@ export async function sendWithRetry(
     const wait = backoff.next(error.retryAfterMs ?? 0);
     if (wait === undefined) return { ok: false, reason: 'retries_exhausted', error, attempts };
     onRetry(error, wait);
-    await sleep(wait, ctl.stopping);
+    await sleep(clock, wait, ctl.stopping);
   }
 }

@@ -86,14 +86,25 @@ describe('PrometheusRegistry', () => {
     expect(PrometheusRegistry.logConflicts({ warn() {} })).toBeTypeOf('function');
   });
 
-  test('one prometheus exporter at a time decides OpenMetrics; detaching restores the default', async () => {
+  test('vectors are shared by name: asking again returns the same values; the last owner removes them', async () => {
     const r = new PrometheusRegistry();
-    const detach = r.attachExporter('prometheus', false);
-    expect(() => r.attachExporter('prometheus/2', true)).toThrow(/'prometheus\/2' cannot start: prometheus exporter 'prometheus' already serves/);
-    expect((await r.render('application/openmetrics-text')).contentType).toBe(TEXT_CONTENT_TYPE);
-    detach();
+    const a = r.counter('c_total', 'h', ['k']);
+    a.series(['x']).add(3);
+    const b = r.counter('c_total', 'h', ['k']);
+    expect(b).toBe(a);
+    b.series(['x']).add(2);
+    r.unregister(a);
+    expect((await r.render(undefined)).body).toContain('c_total{k="x"} 5');
+    r.unregister(b);
+    expect((await r.render(undefined)).body).toBe('');
+    const other = r.counter('c_total', 'h', ['k', 'l']);
+    expect(other).not.toBe(a);
+  });
+
+  test('OpenMetrics is negotiated only when the caller allows it', async () => {
+    const r = new PrometheusRegistry();
+    expect((await r.render('application/openmetrics-text', false)).contentType).toBe(TEXT_CONTENT_TYPE);
     expect((await r.render('application/openmetrics-text')).contentType).toBe(OPENMETRICS_CONTENT_TYPE);
-    r.attachExporter('prometheus/2', true)();
   });
 
   test('invalid names are refused; unregister removes a source; empty registry renders nothing', async () => {

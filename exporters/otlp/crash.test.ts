@@ -18,20 +18,18 @@ const dist = (rel: string) => pathToFileURL(join(root, 'dist', rel)).href;
 const work = mkdtempSync(join(tmpdir(), 'outrider-crash-'));
 
 const child = `
-import { metrics } from '@opentelemetry/api';
-import { pino } from 'pino';
 import { otlpExporterFactory } from '${dist('exporters/otlp/index.js')}';
-import { sampleTraces } from '${dist('test/kit/exporter-testing.js')}';
+import { sampleTraces, exporterTestSettings } from '${dist('test/kit/exporter-testing.js')}';
 import { Store } from '${dist('agent/store/store.js')}';
 const [dbPath, port, batches] = process.argv.slice(2);
-const settings = { id: 'otlp/jaeger', logger: pino({ level: 'silent' }), meter: metrics.getMeter('crash'), registry: {}, store: new Store(dbPath) };
+const { settings, host } = exporterTestSettings('otlp/jaeger', new Store(dbPath));
 const config = otlpExporterFactory.parse({
   endpoint: '127.0.0.1:' + port, tls: { insecure: true },
   retry_on_failure: { initial_interval: '100ms', max_interval: '300ms', max_elapsed_time: 0 },
   sending_queue: { storage: 'sqlite', num_consumers: 2, merge_max_bytes: 0 }, // one request per row, so rows left on disk are countable
 });
 const exp = otlpExporterFactory.create(settings, config, ['traces']);
-await exp.start({ reportFatal() {} });
+await exp.start(host);
 for (let b = 0; b < Number(batches); b++) {
   await exp.traces.consume(sampleTraces(50, b + 1));
   process.stdout.write('acked ' + (b + 1) + '\\n');
@@ -76,7 +74,7 @@ describe('kill -9 with the sqlite queue', () => {
 
     up = true;
     const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({ endpoint: `127.0.0.1:${sink.port}`, tls: { insecure: true }, sending_queue: { storage: 'sqlite' } }), ['traces']);
-    await exp.start({ reportFatal: () => {} });
+    await exp.start(t.host);
     const want = new Set(Array.from({ length: batches }, (_, b) => sampleTraces(50, b + 1).resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => toHex(s.spanId))).flat());
     const got = () => new Set(sink.spanIds());
     const deadline = Date.now() + 10_000;

@@ -12,7 +12,6 @@ import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import { startGrpcSink, type GrpcSink, type GrpcSinkOptions } from '../../test/kit/grpc-sink.js';
 import { otlpExporterFactory } from './index.js';
 
-const host = { reportFatal: () => {} };
 let certs: TestCerts;
 const open: Array<{ shutdown(): Promise<void> } | GrpcSink> = [];
 
@@ -32,7 +31,7 @@ async function exporter(config: Record<string, unknown>, signals: Array<'traces'
   const t = exporterTestSettings('otlp/test');
   const cfg = otlpExporterFactory.parse({ retry_on_failure: { initial_interval: '50ms', max_interval: '200ms', max_elapsed_time: '3s' }, ...config });
   const exp = otlpExporterFactory.create(t.settings, cfg, signals);
-  await exp.start(host);
+  await exp.start(t.host);
   open.push(exp);
   return { exp, readMetrics: t.readMetrics };
 }
@@ -234,7 +233,7 @@ describe('otlp exporter over gRPC', () => {
     writeFileSync(ca, 'not yet');
     const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({ tls: { ca_file: ca } }), ['traces']);
     rmSync(dir, { recursive: true, force: true });
-    await expect(exp.start(host)).rejects.toThrow(/otlp\/bad: tls.ca_file cannot be read/);
+    await expect(exp.start(t.host)).rejects.toThrow(/otlp\/bad: tls.ca_file cannot be read/);
     await exp.shutdown();
   });
 });

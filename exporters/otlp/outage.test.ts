@@ -31,7 +31,7 @@ describe.each(['memory', 'sqlite'] as const)('outage with the %s queue', (storag
       retry_on_failure: { initial_interval: '100ms', max_interval: '500ms', max_elapsed_time: '60s' },
       sending_queue: { storage, num_consumers: 4 },
     }), ['traces']);
-    await exp.start({ reportFatal: () => {} });
+    await exp.start(t.host);
 
     const batches = 30;
     const perBatch = 20;

@@ -36,7 +36,6 @@ async function httpSink(answer: (hit: Hit, n: number) => Answer = () => ({ statu
   return { hits, port, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-const host = { reportFatal: () => {} };
 let certs: TestCerts;
 const cleanup: Array<() => Promise<void>> = [];
 beforeAll(() => { certs = makeTestCerts(); });
@@ -46,7 +45,7 @@ afterEach(async () => { for (const c of cleanup.splice(0).reverse()) await c(); 
 async function exporter(config: Record<string, unknown>) {
   const t = exporterTestSettings('otlphttp/test');
   const exp = f.create(t.settings, f.parse({ retry_on_failure: { initial_interval: '50ms', max_interval: '200ms', max_elapsed_time: '5s' }, ...config }), ['traces', 'metrics', 'logs']);
-  await exp.start(host);
+  await exp.start(t.host);
   cleanup.push(() => exp.shutdown());
   return { exp, readMetrics: t.readMetrics };
 }

@@ -11,12 +11,12 @@ const L = 'job="shop",otel_scope_name="lib",otel_scope_version="1.2.0"';
 async function setup(cfg: object = {}) {
   let now = 1_000_000;
   const clock = { set: (ms: number) => { now = ms; }, get: () => now };
-  const { settings, registry } = f.settings('prometheus', { now: () => now });
+  const { settings, registry, host, render } = f.settings('prometheus', { now: () => now });
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse(cfg), ['metrics']) as any;
   exp.now = () => now;
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   const send = (ms: Metric[], res: Record<string, unknown> = { 'service.name': 'shop' }) => exp.metrics.consume(f.metrics(res as never, ms));
-  const body = async () => (await registry.render(undefined)).body;
+  const body = async () => (await render(undefined)).body;
   return { exp, send, body, clock };
 }
 

@@ -2,7 +2,8 @@
 // through the agent's metric registry (no port of its own).
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
-import type { Family, MetricRegistry, MetricSource } from '../../agent/metric-registry.js';
+import { METRICS, type Family, type MetricRegistry, type MetricSource } from '../../agent/metric-registry.js';
+import { TELEMETRY } from '../../agent/services/telemetry-service.js';
 import type { MetricsData } from '../../agent/pdata/model.js';
 import { errors } from '../../agent/errors.js';
 import { WarnLimiter } from '../../agent/metric-registry/warn-limit.js';
@@ -20,7 +21,7 @@ export class PrometheusExporter implements Component, MetricSource {
   readonly metrics: Consumer<MetricsData>;
   private readonly acc: Accumulator;
   private readonly translator: Translator;
-  private readonly registry: MetricRegistry;
+  private registry: MetricRegistry | undefined;
   private unregister: (() => void) | undefined;
   private detach: (() => void) | undefined;
   private readonly warnings: WarnLimiter;
@@ -28,8 +29,10 @@ export class PrometheusExporter implements Component, MetricSource {
   private lastSweep = 0;
   private readonly dropped;
 
-  constructor(private readonly settings: CreateSettings, private readonly cfg: PrometheusConfig, private readonly now: () => number = Date.now) {
-    this.registry = settings.registry;
+  private readonly now: () => number;
+
+  constructor(private readonly settings: CreateSettings, private readonly cfg: PrometheusConfig) {
+    this.now = () => settings.clock.now();
     this.acc = new Accumulator(cfg.metric_expiration, cfg.send_timestamps);
     this.translator = new Translator(cfg, this.acc);
     this.dropped = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
@@ -53,9 +56,10 @@ export class PrometheusExporter implements Component, MetricSource {
   }
 
   /** Attaches to the registry (throws if another prometheus exporter already did) and starts serving. */
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
     if (this.stopped || this.unregister) return;
-    this.detach = this.registry.attachExporter(this.settings.id, this.cfg.enable_open_metrics);
+    this.detach = host.findService(TELEMETRY)?.claimExposition(this.settings.id, this.cfg.enable_open_metrics);
+    this.registry = host.service(METRICS);
     this.unregister = this.registry.register(this);
   }
 

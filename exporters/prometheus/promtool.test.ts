@@ -14,14 +14,15 @@ function promtool(body: string): { status: number; out: string } {
 }
 
 async function agentLike(withSpans: boolean) {
-  const { settings, registry, self } = f.settings('prometheus', { self: true });
+  const { settings, registry, self, host, render } = f.settings('prometheus', { self: true });
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.createDefaultConfig(), ['metrics']);
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   await exp.metrics!.consume(everyType());
   self.meter.createCounter('outrider_receiver_accepted_spans', { description: 'Spans accepted.' }).add(5, { receiver: 'otlp' });
   self.meter.createHistogram('outrider_export_duration_seconds', { description: 'Export time.' }).record(0.01, { exporter: 'otlp' });
   if (withSpans) {
-    const sm = spanMetricsProcessorFactory.create({ ...settings, id: 'spanmetrics' }, spanMetricsProcessorFactory.parse({ dimensions: ['http.route'] }), 'traces', f.sink());
+    const sm = spanMetricsProcessorFactory.create.traces!({ ...settings, id: 'spanmetrics' }, spanMetricsProcessorFactory.parse({ dimensions: ['http.route'] }), f.sink());
+    await sm.start(host);
     await sm.consume(f.traces({ 'service.name': 'checkout' }, [f.span({ name: 'GET /cart', attributes: f.kv({ 'http.route': '/cart' }) })]));
   }
   return registry;
@@ -44,9 +45,9 @@ describe('promtool check metrics', () => {
   });
 
   test('bad OTLP input (empty names, extreme exp-histogram scales, family collisions) still parses cleanly', async () => {
-    const { settings, registry } = f.settings('prometheus');
+    const { settings, registry, host, render } = f.settings('prometheus');
     const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.createDefaultConfig(), ['metrics']);
-    await exp.start({ reportFatal() {} });
+    await exp.start(host);
     const eh = (name: string, scale: number, zeroCount: number, positive: object | null, negative: object | null = null) => f.metric(name, 'By', {
       type: 'exponentialHistogram', aggregationTemporality: 2,
       dataPoints: [{ ...f.histPoint([], [], 0), scale, zeroCount, zeroThreshold: 0, sum: 1, count: zeroCount + 2, positive, negative } as never] }, 'd');
@@ -55,12 +56,12 @@ describe('promtool check metrics', () => {
     await exp.metrics!.consume(f.metrics({ 'service.name': 'shop' }, [g('请求数'), c, g('req'),
       eh('big', -4, 0, { offset: 62, bucketCounts: [1, 1] }), g('big_bytes_count'), eh('tiny', 0, 1, { offset: -1080, bucketCounts: [1] }, { offset: 1100, bucketCounts: [1] }),
       eh('fine', 12, 0, { offset: 0, bucketCounts: [1, 1] }), eh('coarse', -6, 0, { offset: 0, bucketCounts: [2] })]));
-    const text = (await registry.render(undefined)).body;
+    const text = (await render(undefined)).body;
     const r = promtool(text);
     expect(r.out).toBe('');
     expect(r.status).toBe(0);
     expect(text.match(/# TYPE \S+/g)).toEqual(['req_total', 'big_bytes', 'tiny_bytes', 'fine_bytes'].map((n) => `# TYPE ${n}`));
-    const om = (await registry.render('application/openmetrics-text')).body;
+    const om = (await render('application/openmetrics-text')).body;
     expect(om.match(/# TYPE \S+/g)).toEqual(['req', 'big_bytes', 'tiny_bytes', 'fine_bytes'].map((n) => `# TYPE ${n}`));
   });
 });

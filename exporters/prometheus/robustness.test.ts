@@ -10,14 +10,14 @@ const OM = 'application/openmetrics-text;version=1.0.0';
 
 async function setup(opts: { self?: boolean } = {}) {
   let now = 1_000_000;
-  const { settings, registry } = f.settings('prometheus', { now: () => now, self: opts.self });
+  const { settings, registry, host, render } = f.settings('prometheus', { now: () => now, self: opts.self });
   const logs: Array<Record<string, unknown> & { msg: string }> = [];
   settings.logger = { warn: (o: object, msg: string) => { logs.push({ ...o, msg }); } } as never;
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse({}), ['metrics']) as any;
   exp.now = () => now;
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   const send = (ms: Metric[]) => exp.metrics.consume(f.metrics({ 'service.name': 'shop' }, ms));
-  const body = async (accept?: string) => (await registry.render(accept)).body;
+  const body = async (accept?: string) => (await render(accept)).body;
   return { send, body, logs, advance: (ms: number) => { now += ms; }, registry, settings };
 }
 
@@ -114,15 +114,15 @@ describe('warnings', () => {
 
 describe('one prometheus exporter per registry', () => {
   test('a second one fails to start, naming both; the first keeps its enable_open_metrics', async () => {
-    const { settings, registry } = f.settings('prometheus/a');
+    const { settings, registry, host, render } = f.settings('prometheus/a');
     const a = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse({ enable_open_metrics: false }), ['metrics']);
     const b = prometheusExporterFactory.create({ ...settings, id: 'prometheus/b' }, prometheusExporterFactory.parse({}), ['metrics']);
-    await a.start({ reportFatal() {} });
-    await expect(b.start({ reportFatal() {} })).rejects.toThrow(/'prometheus\/b' cannot start: prometheus exporter 'prometheus\/a' already serves/);
+    await a.start(host);
+    await expect(b.start(host)).rejects.toThrow(/'prometheus\/b' cannot start: prometheus exporter 'prometheus\/a' already serves/);
     await a.metrics!.consume(f.metrics({ 'service.name': 'shop' }, [gauge('g', 1)]));
-    expect((await registry.render(OM)).body).toBe(`# HELP g d\n# TYPE g gauge\ng{${L}} 1\n`);
+    expect((await render(OM)).body).toBe(`# HELP g d\n# TYPE g gauge\ng{${L}} 1\n`);
     await a.shutdown();
-    await b.start({ reportFatal() {} });
-    expect((await registry.render(OM)).body).toBe('# EOF\n');
+    await b.start(host);
+    expect((await render(OM)).body).toBe('# EOF\n');
   });
 });

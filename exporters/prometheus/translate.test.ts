@@ -5,11 +5,11 @@ import * as f from '../../test/fixtures/prometheus/otlp.js';
 import { prometheusExporterFactory } from './index.js';
 
 async function scrape(ms: Metric[], cfg: object = {}, res: Record<string, unknown> = { 'service.name': 'shop' }, accept?: string): Promise<string> {
-  const { settings, registry } = f.settings('prometheus');
+  const { settings, registry, host, render } = f.settings('prometheus');
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse(cfg), ['metrics']);
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   await exp.metrics!.consume(f.metrics(res as never, ms));
-  return (await registry.render(accept)).body;
+  return (await render(accept)).body;
 }
 
 const gauge = (name: string, unit: string, v: number, attrs = {}) => f.metric(name, unit, { type: 'gauge', dataPoints: [f.numberPoint(v, attrs)] }, 'd');

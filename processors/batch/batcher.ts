@@ -3,6 +3,7 @@
 import type { Counter } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
+import { sleep, withTimeout, type Timer } from '../../agent/clock.js';
 import { asOutriderError, errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { mergeBatches, splitBatch } from '../../agent/pdata/merge.js';
@@ -20,11 +21,11 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
   private ready: Array<{ data: SignalData[S]; items: number }> = [];
   /** Items buffered, ready or in flight. */
   private pendingItems = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private sending: Promise<void> | undefined;
   private closed = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
+  /** Set while the sender waits to retry; aborting it ends the wait. */
+  private retryWait: AbortController | undefined;
   /** Set when drain_timeout ran out at shutdown: the sender stops, what is held is dropped. */
   private abandoned = false;
   private readonly maxPending: number;
@@ -65,12 +66,12 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
     this.partItems += n;
     this.pendingItems += n;
     if (this.partItems >= this.config.send_batch_size) this.cut();
-    else this.timer ??= setTimeout(() => this.cut(), this.config.timeout);
+    else this.timer ??= this.settings.clock.setTimeout(() => this.cut(), this.config.timeout);
   }
 
   /** Moves the buffer into the ready list (split by send_batch_max_size) and kicks the sender. */
   private cut(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) { this.timer.cancel(); this.timer = undefined; }
     if (this.parts.length === 0) return;
     const merged = mergeBatches(this.signal, this.parts);
     this.parts = [];
@@ -82,7 +83,7 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
   }
 
   private kick(): void {
-    if (this.sending || this.retryTimer) return;
+    if (this.sending || this.retryWait) return;
     this.sending = this.sendAll().finally(() => { this.sending = undefined; });
   }
 
@@ -98,9 +99,9 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
         if (err.retryable) {
           const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt++);
           if (attempt === 1) this.settings.logger.warn({ err: err.message, items: head.items }, 'downstream refused a batch; retrying');
-          await new Promise<void>((resolve) => { this.wake = resolve; this.retryTimer = setTimeout(resolve, delay); });
-          this.retryTimer = undefined;
-          this.wake = undefined;
+          this.retryWait = new AbortController();
+          await sleep(this.settings.clock, delay, this.retryWait.signal);
+          this.retryWait = undefined;
           continue;
         }
         this.settings.logger.error({ err: err.message, items: head.items }, 'downstream rejected a batch permanently; dropping it');
@@ -117,15 +118,10 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
   readonly shutdown = once(async () => {
     this.closed = true;
     this.cut();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), this.config.drain_timeout); });
-    const drained = (async () => { while (this.sending) await this.sending; return 'drained' as const; })();
-    const outcome = await Promise.race([drained, deadline]);
-    clearTimeout(timer);
-    if (outcome === 'drained') return;
+    const drained = (async () => { while (this.sending) await this.sending; })();
+    if ((await withTimeout(this.settings.clock, drained, this.config.drain_timeout)).done) return;
     this.abandoned = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.wake?.();
+    this.retryWait?.abort();
     const items = this.pendingItems;
     this.dropped.add(items, { ...this.attrs, reason: 'shutdown' });
     this.settings.logger.error({ items, drainTimeoutMs: this.config.drain_timeout }, `batch processor stopped with ${items} items not delivered (downstream did not take them within drain_timeout)`);

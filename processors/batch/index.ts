@@ -1,6 +1,6 @@
 // batch processor factory.
 import type { ProcessorFactory } from '../../agent/component.js';
-import { configFromSchema } from '../../agent/component.js';
+import { configFromSchema, forEverySignal } from '../../agent/component.js';
 import { Batcher } from './batcher.js';
 import { batchConfigSchema, type BatchConfig } from './config.js';
 
@@ -9,5 +9,5 @@ export const batchFactory: ProcessorFactory<BatchConfig> = {
   type: 'batch',
   signals: ['traces', 'metrics', 'logs'],
   ...configFromSchema('batch', batchConfigSchema),
-  create: (settings, config, signal, next) => new Batcher(settings, config, signal, next),
+  create: forEverySignal((settings, config, signal, next) => new Batcher(settings, config, signal, next)),
 };

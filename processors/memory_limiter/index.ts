@@ -1,6 +1,6 @@
 // memory_limiter factory.
 import type { ProcessorFactory } from '../../agent/component.js';
-import { configFromSchema } from '../../agent/component.js';
+import { configFromSchema, forEverySignal } from '../../agent/component.js';
 import { memoryLimiterConfigSchema, type MemoryLimiterConfig } from './config.js';
 import { MemoryLimiter } from './memory-limiter.js';
 
@@ -9,5 +9,5 @@ export const memoryLimiterFactory: ProcessorFactory<MemoryLimiterConfig> = {
   type: 'memory_limiter',
   signals: ['traces', 'metrics', 'logs'],
   ...configFromSchema('memory_limiter', memoryLimiterConfigSchema),
-  create: (settings, config, signal, next) => new MemoryLimiter(settings, config, signal, next),
+  create: forEverySignal((settings, config, signal, next) => new MemoryLimiter(settings, config, signal, next)),
 };

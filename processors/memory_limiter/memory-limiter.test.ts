@@ -19,7 +19,7 @@ describe('memory_limiter', () => {
     const settings = testSettings('memory_limiter', 'traces');
     const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 400, spike_limit_mib: 80 }), 'traces',
       { consume: async () => { passed++; } }, () => rss);
-    await ml.start({ reportFatal: () => {} });
+    await ml.start(settings.host);
     await ml.consume(makeTraces(2));
     rss = 350 * MIB;
     ml.check();

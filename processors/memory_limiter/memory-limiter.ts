@@ -4,6 +4,7 @@ import { totalmem } from 'node:os';
 import type { Counter } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
+import type { Timer } from '../../agent/clock.js';
 import { errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
@@ -35,7 +36,7 @@ export function limitsOf(c: MemoryLimiterConfig, available = availableMemoryByte
 
 export class MemoryLimiter<S extends Signal> implements Component, Consumer<SignalData[S]> {
   readonly mutates = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private refusing = false;
   private readonly limits: { hard: number; soft: number };
   private readonly refused: Counter;
@@ -56,8 +57,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
 
   async start(_host: Host): Promise<void> {
     this.check();
-    this.timer = setInterval(() => this.check(), this.config.check_interval);
-    this.timer.unref();
+    this.timer = this.settings.clock.setInterval(() => this.check(), this.config.check_interval).unref();
   }
 
   /** Measures memory once and updates the refusing state. */
@@ -82,7 +82,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   }
 
   readonly shutdown = once(async () => {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
   });
 }
 

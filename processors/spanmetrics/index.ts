@@ -1,7 +1,5 @@
 // The `spanmetrics` processor factory: RED metrics from spans into the agent's metric registry.
 import { configFromSchema, type ProcessorFactory } from '../../agent/component.js';
-import { errors } from '../../agent/errors.js';
-import type { TracesData } from '../../agent/pdata/model.js';
 import { spanMetricsConfigSchema, type SpanMetricsConfig } from './config.js';
 import { SpanMetricsProcessor } from './processor.js';
 
@@ -15,8 +13,5 @@ export const spanMetricsProcessorFactory: ProcessorFactory<SpanMetricsConfig> = 
   type: 'spanmetrics',
   signals: ['traces'],
   ...configFromSchema<SpanMetricsConfig>('spanmetrics', spanMetricsConfigSchema),
-  create(settings, config, signal, next) {
-    if (signal !== 'traces') throw errors.badConfig(`processors.${settings.id}: spanmetrics handles traces only, not ${signal}`);
-    return new SpanMetricsProcessor(settings, config, next as never) as never;
-  },
+  create: { traces: (settings, config, next) => new SpanMetricsProcessor(settings, config, next) },
 };

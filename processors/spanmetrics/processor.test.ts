@@ -6,11 +6,12 @@ import { spanMetricsProcessorFactory } from './index.js';
 import { DEFAULT_BUCKETS_MS } from './config.js';
 
 function setup(cfg: object = {}) {
-  const { settings, registry, self } = f.settings('spanmetrics', { self: false });
+  const { settings, registry, self, host, signals } = f.settings('spanmetrics', { self: false });
   const next = f.sink<TracesData>();
-  const proc = spanMetricsProcessorFactory.create(settings, spanMetricsProcessorFactory.parse(cfg), 'traces', next);
+  const proc = spanMetricsProcessorFactory.create.traces!(settings, spanMetricsProcessorFactory.parse(cfg), next);
+  void proc.start(host); // registers its series synchronously
   const text = async () => (await registry.render(undefined)).body;
-  return { proc, next, text, registry, self };
+  return { proc, next, text, registry, self, signals };
 }
 
 const calls = (text: string) => text.split('\n').filter((l) => l.startsWith('traces_span_metrics_calls_total'));
@@ -98,10 +99,11 @@ describe('spanmetrics', () => {
   });
 
   test('a batch refused downstream and sent again is counted once', async () => {
-    const { settings, registry } = f.settings('spanmetrics');
+    const { settings, registry, host } = f.settings('spanmetrics');
     let refuse = 2;
     const next = { consume: async () => { if (refuse-- > 0) throw new Error('queue full'); } };
-    const proc = spanMetricsProcessorFactory.create(settings, spanMetricsProcessorFactory.parse({}), 'traces', next);
+    const proc = spanMetricsProcessorFactory.create.traces!(settings, spanMetricsProcessorFactory.parse({}), next);
+    await proc.start(host);
     const td = f.traces({ 'service.name': 'shop' }, [f.span({ name: 'pay' })]);
     await expect(proc.consume(td)).rejects.toThrow('queue full');
     await expect(proc.consume(td)).rejects.toThrow('queue full');

@@ -2,6 +2,9 @@
 // the OTEP 235 adjusted count, written straight into the metric registry; spans pass on unchanged.
 import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
+import type { Timer } from '../../agent/clock.js';
+import { METRICS } from '../../agent/metric-registry.js';
+import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
 import { once } from '../../agent/component.js';
 import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../../agent/metric-registry.js';
 import type { CounterSeries, ExpHistogramSeriesState, HistogramSeriesState } from '../../agent/metric-registry/instruments.js';
@@ -20,6 +23,9 @@ type LookupNode = Map<string, LookupNode | Entry>;
 interface Entry {
   calls: CounterSeries;
   duration: HistogramSeriesState | ExpHistogramSeriesState;
+  /** The same counts in the signals service: `span_calls` and `span_duration_ms`. */
+  sigCalls: SeriesWriter;
+  sigDuration: SeriesWriter;
   /** Label values, to remove the series when it expires. */
   values: string[];
   /** When a span last counted in it (ms since the epoch). */
@@ -34,8 +40,11 @@ function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
 /** Derives `<ns>_calls_total` and `<ns>_duration_milliseconds` from spans. Does not mutate. */
 export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   readonly mutates = false;
-  private readonly calls: CounterVec;
-  private readonly duration: HistogramVec | ExpHistogramVec;
+  private calls!: CounterVec;
+  private duration!: HistogramVec | ExpHistogramVec;
+  private sigCalls!: Signal;
+  private sigDuration!: Signal;
+  private readonly labelNames: string[];
   /** Series by label values, one Map level per label: a lookup allocates nothing. */
   private readonly tree: LookupNode = new Map();
   private seriesCount = 0;
@@ -50,23 +59,16 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   /** Multiplier from milliseconds to the histogram's unit. */
   private readonly scale: number;
   private stopped = false;
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: Timer | undefined;
+  private registry: { unregister(v: CounterVec | HistogramVec | ExpHistogramVec): void } | undefined;
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: SpanMetricsConfig, private readonly next: Consumer<TracesData>) {
-    const ns = cfg.namespace.replace(/[^a-zA-Z0-9_]+/g, '_');
     this.dims = cfg.dimensions.map((d) => ({ name: d.name, def: d.default }));
     const labelNames = [...BASE_LABELS, ...cfg.dimensions.map((d) => dimensionLabel(d.name)), 'otel_metric_overflow'];
     this.values = new Array<string>(labelNames.length).fill('');
-    const reg = settings.registry;
-    this.calls = reg.counter(`${ns}_calls_total`, 'Spans seen, weighted by their adjusted count.', labelNames);
-    const seconds = cfg.histogram.unit === 's';
-    this.scale = seconds ? 1 / 1000 : 1;
-    const help = `Span durations in ${seconds ? 'seconds' : 'milliseconds'}, weighted by their adjusted count.`;
-    const name = `${ns}_duration_${seconds ? 'seconds' : 'milliseconds'}`;
+    this.labelNames = labelNames;
+    this.scale = cfg.histogram.unit === 's' ? 1 / 1000 : 1;
     this.explicit = !cfg.histogram.exponential;
-    this.duration = cfg.histogram.exponential
-      ? reg.expHistogram(name, help, labelNames, cfg.histogram.exponential.max_size)
-      : reg.histogram(name, help, labelNames, (cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS).map((b) => b * this.scale));
     this.overflowSpans = settings.meter.createCounter('outrider_spanmetrics_overflow_spans', {
       description: 'Spans counted in the otel_metric_overflow series because cardinality_limit was reached.',
     });
@@ -76,12 +78,30 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     this.seriesGauge.addCallback(this.observeSeries);
   }
 
-  async start(_host: Host): Promise<void> {
-    const ttl = this.cfg.metrics_expiration;
-    if (ttl > 0) {
-      this.sweeper = setInterval(() => this.expire(Date.now()), Math.min(ttl, 60_000));
-      this.sweeper.unref();
-    }
+  /**
+   * Registers the series: the Prometheus vectors in the metric registry (shared by name, so a
+   * replacement after a config reload carries on their values) and `span_calls` /
+   * `span_duration_ms` (ms) in the signals service, for rules and the admin API.
+   */
+  async start(host: Host): Promise<void> {
+    if (this.registry || this.stopped) return;
+    const cfg = this.cfg;
+    const reg = host.service(METRICS);
+    const ns = cfg.namespace.replace(/[^a-zA-Z0-9_]+/g, '_');
+    const labelNames = this.labelNames;
+    this.calls = reg.counter(`${ns}_calls_total`, 'Spans seen, weighted by their adjusted count.', labelNames);
+    const seconds = cfg.histogram.unit === 's';
+    const help = `Span durations in ${seconds ? 'seconds' : 'milliseconds'}, weighted by their adjusted count.`;
+    const name = `${ns}_duration_${seconds ? 'seconds' : 'milliseconds'}`;
+    this.duration = cfg.histogram.exponential
+      ? reg.expHistogram(name, help, labelNames, cfg.histogram.exponential.max_size)
+      : reg.histogram(name, help, labelNames, (cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS).map((b) => b * this.scale));
+    this.registry = reg;
+    const signals = host.service(SIGNALS);
+    this.sigCalls = signals.counter('span_calls', labelNames);
+    this.sigDuration = signals.distribution('span_duration_ms', labelNames);
+    const ttl = cfg.metrics_expiration;
+    if (ttl > 0) this.sweeper = this.settings.clock.setInterval(() => this.expire(this.settings.clock.now()), Math.min(ttl, 60_000)).unref();
   }
 
   /** Removes the series no span counted in for `metrics_expiration` (overflow series stay). */
@@ -106,6 +126,14 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     return removed;
   }
 
+  private newEntry(values: string[]): Entry {
+    return {
+      calls: this.calls.series(values), duration: this.duration.series(values),
+      sigCalls: this.sigCalls.series(values), sigDuration: this.sigDuration.series(values),
+      values, lastMs: this.settings.clock.now(),
+    };
+  }
+
   private entryFor(values: string[]): Entry {
     let node = this.tree;
     const last = values.length - 1;
@@ -126,12 +154,12 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
         const v = values.map(() => '');
         v[0] = service;
         v[v.length - 1] = 'true';
-        o = { calls: this.calls.series(v), duration: this.duration.series(v), values: v, lastMs: Date.now() };
+        o = this.newEntry(v);
         this.overflow.set(service, o);
       }
       return o;
     }
-    e = { calls: this.calls.series(values), duration: this.duration.series(values), values: values.slice(), lastMs: Date.now() };
+    e = this.newEntry(values.slice());
     node.set(values[last]!, e);
     this.seriesCount++;
     return e;
@@ -180,7 +208,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
 
   private apply(pending: Array<Entry | Span>): void {
     const exemplars = this.cfg.exemplars.enabled;
-    const now = Date.now();
+    const now = this.settings.clock.now();
     for (let i = 0; i < pending.length; i += 2) {
       const e = pending[i] as Entry;
       e.lastMs = now;
@@ -191,7 +219,10 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   private observe(e: Entry, span: Span, exemplars: boolean): void {
     const w = this.weights.get(span.traceState);
     const ns = span.endTimeUnixNano - span.startTimeUnixNano;
-    const ms = (ns > 0n ? Number(ns) / 1e6 : 0) * this.scale;
+    const rawMs = ns > 0n ? Number(ns) / 1e6 : 0;
+    e.sigCalls.add(w);
+    e.sigDuration.observe(rawMs, w);
+    const ms = rawMs * this.scale;
     if (!this.explicit) {
       e.calls.add(w);
       e.duration.observe(ms, w);
@@ -215,9 +246,9 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
 
   readonly shutdown = once(async () => {
     this.stopped = true;
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper?.cancel();
     this.seriesGauge.removeCallback(this.observeSeries);
-    this.settings.registry.unregister(this.calls);
-    this.settings.registry.unregister(this.duration);
+    this.registry?.unregister(this.calls);
+    this.registry?.unregister(this.duration);
   });
 }

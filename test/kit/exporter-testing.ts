@@ -6,16 +6,18 @@ import { join } from 'node:path';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { pino } from 'pino';
 import type { CreateSettings } from '../../agent/component.js';
-import type { MetricRegistry } from '../../agent/metric-registry.js';
+import { systemClock } from '../../agent/clock.js';
+import { STORE } from '../../agent/services/store-service.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { Store } from '../../agent/store/store.js';
+import { testHost } from './settings.js';
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
   protected override async onShutdown(): Promise<void> {}
 }
 
-/** Settings for one exporter instance, plus `readMetrics()` → `{ 'name{k=v,…}': value }` summed over points. */
+/** Settings for one exporter instance, a Host serving `store`, plus `readMetrics()` → `{ 'name{k=v,…}': value }` summed over points. */
 export function exporterTestSettings(id: string, store = new Store(':memory:')) {
   const reader = new PullReader();
   const provider = new MeterProvider({ readers: [reader] });
@@ -23,8 +25,7 @@ export function exporterTestSettings(id: string, store = new Store(':memory:')) 
     id,
     logger: pino({ level: process.env.OUTRIDER_TEST_LOG ?? 'silent' }),
     meter: provider.getMeter('outrider'),
-    registry: {} as MetricRegistry,
-    store,
+    clock: systemClock,
   };
   async function readMetrics(): Promise<Record<string, number>> {
     const { resourceMetrics } = await reader.collect();
@@ -40,7 +41,7 @@ export function exporterTestSettings(id: string, store = new Store(':memory:')) 
     }
     return out;
   }
-  return { settings, store, readMetrics, close: () => provider.shutdown() };
+  return { settings, store, host: testHost([[STORE, store]]), readMetrics, close: () => provider.shutdown() };
 }
 
 const enc = new TextEncoder();

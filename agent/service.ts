@@ -1,0 +1,36 @@
+// Services: long-lived parts beside the pipelines (the Collector's extensions), looked up through
+// `Host` by a typed key. They start before every pipeline and stop after every pipeline.
+import type { Component, CreateSettings, FactoryConfig } from './component.js';
+
+/** A typed handle to a service's API: `host.service(STORE)` returns a `Store`, no cast. */
+export interface ServiceKey<T> {
+  /** The service's name, e.g. `storage`, `signals`. */
+  readonly name: string;
+  /** Phantom: carries `T` for type inference only. */
+  readonly __api?: T;
+}
+
+/** Makes a key; one per service, declared beside its API. */
+export function serviceKey<T>(name: string): ServiceKey<T> {
+  return { name };
+}
+
+/** A running service: the lifecycle of any component, and the API it offers under its key. */
+export interface Service<T = unknown> extends Component {
+  readonly key: ServiceKey<T>;
+  readonly api: T;
+}
+
+/**
+ * Creates one service from one top-level config section (`storage`, `signals`, `service.telemetry`,
+ * later `admin`, `alerting`, `notifiers`). The agent creates services in the order of its
+ * service list; each may use services listed before it (through `host` at start).
+ */
+export interface ServiceFactory<C = any, T = unknown> extends FactoryConfig<C> {
+  readonly kind: 'service';
+  /** The service's name (also its key's name). */
+  readonly type: string;
+  /** Where its config lives in the file, as a dotted path (`storage`, `service.telemetry`). */
+  readonly section: string;
+  create(settings: CreateSettings, config: C): Service<T>;
+}
