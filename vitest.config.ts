@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // installs the real peers (prometheus, promtool, alertmanager) when missing
+    globalSetup: ['test/global-setup.ts'],
   },
 });

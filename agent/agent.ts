@@ -236,6 +236,7 @@ export class Agent {
     }
 
     const old = this.graph;
+    const previousEndpoint = this.config.telemetry.endpoint;
     const retired = (n: GraphNode) => !graph.kept.has(n);
     const logErr = (node: string, err: unknown) => this.logger.error({ err, node }, 'error stopping a replaced component');
     const unmark = (n: GraphNode) => { if (!graph.nodes.some((m) => m.key === n.key)) this.board.remove(n.key); };
@@ -252,8 +253,9 @@ export class Agent {
     }
     await old.shutdown(logErr, (n) => retired(n) && n.kind !== 'receiver', unmark);
 
+    // the telemetry server is replaced only when its endpoint moves (the log level applies in place)
     const telemetry = changedServices.find((d) => d.type === 'telemetry');
-    if (telemetry) await this.replaceService(telemetry);
+    if (telemetry && next.telemetry.endpoint !== previousEndpoint) await this.replaceService(telemetry);
     const level = next.telemetry.logLevel;
     if (!this.opts.logger && this.logger.level !== level) this.logger.level = level;
 

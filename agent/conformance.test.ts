@@ -68,7 +68,7 @@ describe.each(builtinFactories.map((f) => [`${f.kind} ${f.type}`, f] as const))(
       // one request over the receiver's real HTTP listener (traces: OTLP/protobuf; others: an empty request)
       const http = (c as { endpoints?: { http?: string } }).endpoints?.http;
       expect(http).toMatch(/^127\.0\.0\.1:\d+$/);
-      const body = signal === 'traces' ? encodeTracesRequest(samples.traces()) : new Uint8Array(0);
+      const body = Buffer.from(signal === 'traces' ? encodeTracesRequest(samples.traces()) : new Uint8Array(0));
       const res = await fetch(`http://${http}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
       expect(res.status).toBe(200);
       if (signal === 'traces') expect(got).toHaveLength(1);

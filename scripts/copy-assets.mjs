@@ -1,5 +1,6 @@
-// Copies the non-TypeScript files the built agent reads at run time (YAML, .proto) into dist/.
-import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
+// Copies the non-TypeScript files the built agent reads at run time (YAML, .proto) into dist/,
+// and makes the CLI executable so its shebang (and the flags in it) apply when run directly.
+import { chmodSync, cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, extname } from 'node:path';
 
 const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'connectors', 'test/kit', 'bench'];
@@ -16,3 +17,4 @@ function walk(dir) {
   }
 }
 for (const root of roots) { try { walk(root); } catch (e) { if (e.code !== 'ENOENT') throw e; } }
+chmodSync('dist/agent/cli.js', 0o755);

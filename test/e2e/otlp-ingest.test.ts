@@ -176,7 +176,7 @@ describe('OTel SDK metrics arrive intact', () => {
       expect(requests.data).toMatchObject({ type: 'sum', isMonotonic: true, aggregationTemporality: 2 });
       expect(requests.data!.dataPoints[0]).toMatchObject({ value: 5n, attributes: [{ key: 'route', value: '/cart' }] });
       expect(got.get('queue.depth')!.data).toMatchObject({ type: 'sum', isMonotonic: false });
-      expect(got.get('queue.depth')!.data!.dataPoints[0]!.value).toBe(2n);
+      expect(got.get('queue.depth')!.data!.dataPoints[0]).toMatchObject({ value: 2n });
       expect(got.get('temperature')!.data).toMatchObject({ type: 'gauge' });
       expect(got.get('temperature')!.data!.dataPoints[0]).toMatchObject({ value: 21.5, attributes: [{ key: 'room', value: 'a' }] });
       const h = got.get('latency')!.data!;

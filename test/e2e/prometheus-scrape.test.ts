@@ -70,7 +70,7 @@ beforeAll(async () => {
   const spans = Array.from({ length: 1000 }, (_, i) => f.span({ ...at, name: 'POST /checkout', status: { code: i % 27 === 0 && i < 37 * 27 ? 2 : 0, message: '' } }));
   const sampled = Array.from({ length: 25 }, () => f.span({ ...at, name: 'GET /cart', traceState: 'ot=th:c' }));
   const td = { resourceSpans: [...f.traces({ 'service.name': 'checkout' }, spans).resourceSpans, ...f.traces({ 'service.name': 'cart' }, sampled).resourceSpans] };
-  const res = await fetch(`${httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeTracesRequest(td) });
+  const res = await fetch(`${httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeTracesRequest(td)) });
   expect(res.status).toBe(200);
 
   // metrics from a real OTel SDK over OTLP/HTTP protobuf every 250 ms
@@ -134,7 +134,7 @@ describe('Prometheus scraping the agent', { timeout: 30_000 }, () => {
   });
 
   it('promtool check metrics passes on the scraped text of an agent fed every metric type', async () => {
-    const sent = await fetch(`${httpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeMetricsRequest(everyType()) });
+    const sent = await fetch(`${httpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeMetricsRequest(everyType())) });
     expect(sent.status).toBe(200);
     const scraped = await fetch(`http://${agent.telemetryAddress}/metrics`);
     expect(scraped.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
