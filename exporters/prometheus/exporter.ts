@@ -26,25 +26,27 @@ export class PrometheusExporter implements Component, MetricSource {
   private readonly warnings: WarnLimiter;
   private stopped = false;
   private lastSweep = 0;
-  private readonly dropped;
+  private readonly droppedPoints;
+  /** Applications' metrics: they never displace the agent's own families on /metrics. */
+  readonly origin = 'app' as const;
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: PrometheusConfig, private readonly now: () => number = Date.now) {
     this.registry = settings.registry;
     this.acc = new Accumulator(cfg.metric_expiration, cfg.send_timestamps);
     this.translator = new Translator(cfg, this.acc);
-    this.dropped = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
+    this.droppedPoints = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
       description: 'Metric points the prometheus exporter did not keep, by reason.',
     });
     this.warnings = new WarnLimiter(WARN_EVERY_MS, () => this.now());
     // one warning per family per minute; `suppressed` counts the repeats held back since the last one
     this.acc.onReject = (family, why) => {
-      this.dropped.add(1, { exporter: settings.id, reason: why });
+      this.droppedPoints.add(1, { exporter: settings.id, reason: why });
       if (why === 'out_of_order') return;
       const suppressed = this.warnings.take(family);
       if (suppressed !== undefined) settings.logger.warn({ metric: family, reason: why, suppressed }, 'prometheus exporter dropped a point');
     };
     this.translator.onDrop = (metric, why, points) => {
-      if (points) this.dropped.add(points, { exporter: settings.id, reason: why });
+      if (points) this.droppedPoints.add(points, { exporter: settings.id, reason: why });
       if (why !== 'invalid_name') return;
       const suppressed = this.warnings.take('\u0000invalid_name\u0000' + metric);
       if (suppressed !== undefined) settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
@@ -83,6 +85,14 @@ export class PrometheusExporter implements Component, MetricSource {
     }
     out.push(...this.acc.families());
     return out;
+  }
+
+  /**
+   * Called by the registry when a scrape leaves out one of these families (it claims a name of
+   * the agent's own, or of another family); the registry logs it, this counts its series.
+   */
+  dropped(_family: string, series: number, reason: 'agent_name' | 'name_conflict'): void {
+    this.droppedPoints.add(series, { exporter: this.settings.id, reason });
   }
 
   /** Number of translated series held (target_info excluded). */
