@@ -45,11 +45,13 @@ export class PrometheusExporter implements Component, MetricSource {
       const suppressed = this.warnings.take(family);
       if (suppressed !== undefined) settings.logger.warn({ metric: family, reason: why, suppressed }, 'prometheus exporter dropped a point');
     };
-    this.translator.onDrop = (metric, why, points) => {
+    this.translator.onDrop = (metric, why, points, problem) => {
       if (points) this.droppedPoints.add(points, { exporter: settings.id, reason: why });
-      if (why !== 'invalid_name') return;
-      const suppressed = this.warnings.take('\u0000invalid_name\u0000' + metric);
-      if (suppressed !== undefined) settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
+      if (why === 'delta_non_monotonic') return;
+      const suppressed = this.warnings.take('\u0000' + why + '\u0000' + metric);
+      if (suppressed === undefined) return;
+      if (why === 'invalid_name') settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
+      else settings.logger.warn({ metric, reason: why, problem, suppressed }, 'prometheus exporter dropped an invalid metric point');
     };
     this.metrics = { consume: (md) => this.consume(md), mutates: false };
   }
