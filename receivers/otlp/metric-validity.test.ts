@@ -63,4 +63,10 @@ describe('dropInvalidMetricPoints', () => {
       + "'b': explicit_bounds must increase strictly, got 2 then 1; 'c': 1 bucket_counts for 1 explicit_bounds (must be 2); and 1 more");
     expect(names(md)).toEqual(['ok']);
   });
+
+  test('one problem repeated over many points is named once, with its count', () => {
+    const p = f.histPoint([2, 1], [0, 0, 0], 0);
+    const md = f.metrics({}, [f.metric('h', '', { type: 'histogram', aggregationTemporality: 2, dataPoints: [p, { ...p }, { ...p }] })]);
+    expect(dropInvalidMetricPoints(md).message).toBe("3 metric data point(s) rejected: 'h': explicit_bounds must increase strictly, got 2 then 1 (3 points)");
+  });
 });

@@ -4,8 +4,10 @@
 import type { MetricsData } from '../../agent/pdata/model.js';
 import { pointProblem, temporalityProblem } from '../../agent/pdata/point-problems.js';
 
-/** Problems named in the message; the rest are only counted. */
+/** Distinct problems named in the message; the rest are only counted. */
 const MAX_NAMED = 3;
+/** Longest metric name quoted in the message (characters). */
+const MAX_NAME = 200;
 
 /** Points refused and the partial-success message naming the metrics and problems. */
 export interface InvalidPoints { rejected: number; message: string }
@@ -17,12 +19,11 @@ export interface InvalidPoints { rejected: number; message: string }
  */
 export function dropInvalidMetricPoints(md: MetricsData): InvalidPoints {
   let rejected = 0;
-  const named: string[] = [];
-  let unnamed = 0;
+  const problems = new Map<string, number>(); // "'metric': problem" → points
   const note = (metric: string, problem: string, points: number): void => {
     rejected += points;
-    if (named.length < MAX_NAMED) named.push(`'${metric}': ${problem}${points > 1 ? ` (${points} points)` : ''}`);
-    else unnamed++;
+    const key = `'${metric.length > MAX_NAME ? metric.slice(0, MAX_NAME) + '…' : metric}': ${problem}`;
+    problems.set(key, (problems.get(key) ?? 0) + points);
   };
   for (const rm of md.resourceMetrics) {
     for (const sm of rm.scopeMetrics) {
@@ -51,6 +52,7 @@ export function dropInvalidMetricPoints(md: MetricsData): InvalidPoints {
     }
   }
   if (rejected === 0) return { rejected: 0, message: '' };
-  const more = unnamed > 0 ? `; and ${unnamed} more` : '';
+  const named = [...problems].slice(0, MAX_NAMED).map(([k, n]) => (n > 1 ? `${k} (${n} points)` : k));
+  const more = problems.size > MAX_NAMED ? `; and ${problems.size - MAX_NAMED} more` : '';
   return { rejected, message: `${rejected} metric data point(s) rejected: ${named.join('; ')}${more}` };
 }
