@@ -12,7 +12,7 @@ import type { Family, MetricSource } from './metric-registry/types.js';
 export type { Family, FamilyType, MetricSource, ExemplarRef, NumberSeries, HistogramSeries, SummarySeries } from './metric-registry/types.js';
 export { CounterVec, GaugeVec, HistogramVec, ExpHistogramVec } from './metric-registry/instruments.js';
 export { TEXT_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE } from './metric-registry/render.js';
-export type { ConflictHandler } from './metric-registry/merge-families.js';
+export type { ConflictHandler, ConflictReason } from './metric-registry/merge-families.js';
 
 /** The metric registry service: `host.service(METRICS)`. */
 export const METRICS = serviceKey<MetricRegistry>('metrics');
@@ -32,7 +32,8 @@ export const METRICS = serviceKey<MetricRegistry>('metrics');
  * Family names are merged across sources when their types agree; a later family whose
  * OpenMetrics family name (a counter's without `_total`) or sample names (`_bucket`, `_sum`,
  * `_count`, `_total`) collide with an earlier family of another name or type is dropped from the
- * scrape (as the Collector drops conflicting metrics).
+ * scrape (as the Collector drops conflicting metrics). The agent's own families always win: a
+ * family from an `origin: 'app'` source claiming one of their names is dropped, whatever the order.
  */
 export interface MetricRegistry {
   /** Adds a pull source; returns a function that removes it. */
@@ -126,18 +127,31 @@ export class PrometheusRegistry implements MetricRegistry {
     return this.shared(name, `exphistogram|${labelNames.join(',')}|${maxSize}`, () => new ExpHistogramVec(name, help, labelNames, maxSize));
   }
 
-  /** Every family from every source in first-seen order, merged by name and type, conflicts dropped. */
+  /**
+   * Every family from every source in first-seen order, merged by name and type, conflicts
+   * dropped: the agent's own (sources of origin `agent`, then self telemetry) before and over
+   * the applications' (sources of origin `app`), see {@link mergeFamilies}.
+   */
   async collect(): Promise<Family[]> {
     const now = this.now();
-    const all: Family[] = [];
+    const agent: Family[] = [];
+    const app: Family[] = [];
+    const from = new Map<Family, MetricSource>();
     for (const src of [...this.sources]) {
-      for (const f of await src.collect(now)) all.push(f);
+      for (const f of await src.collect(now)) {
+        if (src.origin !== 'app') { agent.push(f); continue; }
+        app.push(f);
+        from.set(f, src);
+      }
     }
     if (this.opts.selfTelemetry) {
       const { resourceMetrics } = await this.opts.selfTelemetry.collect();
-      all.push(selfTargetInfo(resourceMetrics), ...selfFamilies(resourceMetrics));
+      agent.push(selfTargetInfo(resourceMetrics), ...selfFamilies(resourceMetrics));
     }
-    return mergeFamilies(all, this.opts.onConflict);
+    return mergeFamilies(agent, app, (dropped, kept, reason, series) => {
+      this.opts.onConflict?.(dropped.name, kept.type, dropped.type, kept.name, reason);
+      from.get(dropped)?.dropped?.(dropped.name, series, reason);
+    });
   }
 
   /** Renders the exposition for an Accept header: Prometheus text 0.0.4, or OpenMetrics 1.0 when allowed and preferred. */

@@ -134,6 +134,11 @@ export class ExpHistogramState {
    * per-bucket counts, +Inf last. A bucket whose bound overflows to ±Infinity or does not exceed
    * the previous one (underflow to 0, inside the zero threshold) is folded into a neighbour that
    * still bounds its values from above, so the output is always a valid Prometheus histogram.
+   *
+   * Prometheus interpolates a quantile inside a bucket from the previous `le` (from 0 for the
+   * first), so the lower edge of the lowest bucket of each range gets its own line, counting what
+   * lies below it: the most negative bucket's (count 0), the zero bucket's `-zero_threshold`
+   * (the negatives) and the lowest positive bucket's (negatives and zeros).
    */
   toClassic(): { bounds: number[]; counts: number[]; sum: number; count: number } {
     const bounds: number[] = [];
@@ -149,9 +154,12 @@ export class ExpHistogramState {
       else { bounds.push(le); counts.push(n); }
     };
     const neg = this.negative;
+    if (!neg.empty) add(-expLowerBound(neg.last + 1, this.scale), 0);
     for (let i = neg.last; i >= neg.offset && !neg.empty; i--) add(-expLowerBound(i, this.scale), neg.counts[i - neg.offset]!);
+    if (this.zeroCount > 0 && this.zeroThreshold > 0) add(-this.zeroThreshold, 0);
     if (this.zeroCount > 0 || !neg.empty) add(this.zeroThreshold, this.zeroCount);
     const pos = this.positive;
+    if (!pos.empty) add(expLowerBound(pos.offset, this.scale), 0);
     for (let k = 0; k < pos.counts.length; k++) add(expLowerBound(pos.offset + k + 1, this.scale), pos.counts[k]!);
     counts.push(inf + carry);
     return { bounds, counts, sum: this.sum, count: this.count };

@@ -63,7 +63,20 @@ export type Family =
  * `PrometheusRegistry.register` are collected in registration order; a family name seen
  * twice with the same type is merged; a later family whose names collide with an earlier one's
  * (another type, or OpenMetrics family / `_total` / `_bucket` / `_sum` / `_count` names) is dropped.
+ * Families of `origin: 'app'` sources come after every agent family and never displace one.
  */
 export interface MetricSource {
+  /**
+   * Whose series these are: `agent` (default; the agent's own and derived series) or `app`
+   * (translated from applications' metrics, e.g. the prometheus exporter). An `app` family that
+   * claims a name an agent family holds is dropped whatever its type; an `app` `target_info`
+   * series with exactly the labels of the agent's is dropped.
+   */
+  readonly origin?: 'agent' | 'app';
   collect(nowMs: number): Iterable<Family> | Promise<Iterable<Family>>;
+  /**
+   * Told at a scrape that one of this source's families (`series` of its series) was left out of
+   * it, and why (see `ConflictReason`).
+   */
+  dropped?(family: string, series: number, reason: 'agent_name' | 'name_conflict'): void;
 }

@@ -84,7 +84,7 @@ describe('delta histograms', () => {
     await send([exp(1, 0, [1, 1], T0, T0 + S)]); // (1,√2], (√2,2]
     await send([exp(0, 1, [3], T0 + S, T0 + 2n * S)]); // (2,4]
     expect(await body()).toBe(['# HELP sz_bytes d', '# TYPE sz_bytes histogram',
-      `sz_bytes_bucket{${L},le="2"} 2`, `sz_bytes_bucket{${L},le="4"} 5`, `sz_bytes_bucket{${L},le="+Inf"} 5`,
+      `sz_bytes_bucket{${L},le="1"} 0`, `sz_bytes_bucket{${L},le="2"} 2`, `sz_bytes_bucket{${L},le="4"} 5`, `sz_bytes_bucket{${L},le="+Inf"} 5`,
       `sz_bytes_sum{${L}} 2`, `sz_bytes_count{${L}} 5`, ''].join('\n'));
   });
 });

@@ -27,7 +27,9 @@ export class PrometheusExporter implements Component, MetricSource {
   private readonly warnings: WarnLimiter;
   private stopped = false;
   private lastSweep = 0;
-  private readonly dropped;
+  private readonly droppedPoints;
+  /** Applications' metrics: they never displace the agent's own families on /metrics. */
+  readonly origin = 'app' as const;
 
   private readonly now: () => number;
 
@@ -35,22 +37,24 @@ export class PrometheusExporter implements Component, MetricSource {
     this.now = () => settings.clock.now();
     this.acc = new Accumulator(cfg.metric_expiration, cfg.send_timestamps);
     this.translator = new Translator(cfg, this.acc);
-    this.dropped = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
+    this.droppedPoints = settings.meter.createCounter('outrider_exporter_dropped_metric_points', {
       description: 'Metric points the prometheus exporter did not keep, by reason.',
     });
     this.warnings = new WarnLimiter(WARN_EVERY_MS, () => this.now());
     // one warning per family per minute; `suppressed` counts the repeats held back since the last one
     this.acc.onReject = (family, why) => {
-      this.dropped.add(1, { exporter: settings.id, reason: why });
+      this.droppedPoints.add(1, { exporter: settings.id, reason: why });
       if (why === 'out_of_order') return;
       const suppressed = this.warnings.take(family);
       if (suppressed !== undefined) settings.logger.warn({ metric: family, reason: why, suppressed }, 'prometheus exporter dropped a point');
     };
-    this.translator.onDrop = (metric, why, points) => {
-      if (points) this.dropped.add(points, { exporter: settings.id, reason: why });
-      if (why !== 'invalid_name') return;
-      const suppressed = this.warnings.take('\u0000invalid_name\u0000' + metric);
-      if (suppressed !== undefined) settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
+    this.translator.onDrop = (metric, why, points, problem) => {
+      if (points) this.droppedPoints.add(points, { exporter: settings.id, reason: why });
+      if (why === 'delta_non_monotonic') return;
+      const suppressed = this.warnings.take('\u0000' + why + '\u0000' + metric);
+      if (suppressed === undefined) return;
+      if (why === 'invalid_name') settings.logger.warn({ metric, reason: why, suppressed }, 'prometheus exporter skipped a metric whose name has no ASCII letter or digit');
+      else settings.logger.warn({ metric, reason: why, problem, suppressed }, 'prometheus exporter dropped an invalid metric point');
     };
     this.metrics = { consume: (md) => this.consume(md), mutates: false };
   }
@@ -87,6 +91,14 @@ export class PrometheusExporter implements Component, MetricSource {
     }
     out.push(...this.acc.families());
     return out;
+  }
+
+  /**
+   * Called by the registry when a scrape leaves out one of these families (it claims a name of
+   * the agent's own, or of another family); the registry logs it, this counts its series.
+   */
+  dropped(_family: string, series: number, reason: 'agent_name' | 'name_conflict'): void {
+    this.droppedPoints.add(series, { exporter: this.settings.id, reason });
   }
 
   /** Number of translated series held (target_info excluded). */

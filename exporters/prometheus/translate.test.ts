@@ -89,7 +89,8 @@ describe('types', () => {
     const h = f.metric('size', 'By', { type: 'exponentialHistogram', aggregationTemporality: 2, dataPoints: [p] }, 'd');
     expect(await scrape([h])).toBe([
       '# HELP size_bytes d', '# TYPE size_bytes histogram',
-      `size_bytes_bucket{${L},le="-2"} 1`, `size_bytes_bucket{${L},le="0"} 2`, `size_bytes_bucket{${L},le="2"} 4`, `size_bytes_bucket{${L},le="4"} 5`,
+      `size_bytes_bucket{${L},le="-4"} 0`, `size_bytes_bucket{${L},le="-2"} 1`, `size_bytes_bucket{${L},le="0"} 2`,
+      `size_bytes_bucket{${L},le="1"} 2`, `size_bytes_bucket{${L},le="2"} 4`, `size_bytes_bucket{${L},le="4"} 5`,
       `size_bytes_bucket{${L},le="+Inf"} 5`, `size_bytes_sum{${L}} 7`, `size_bytes_count{${L}} 5`, ''].join('\n'));
   });
   test('summary with quantiles', async () => {

@@ -10,15 +10,18 @@ import type { PrometheusConfig } from './config.js';
 import { valueText } from '../../agent/metric-registry/labels.js';
 import { jobInstance, labelsFromAttributes, targetInfoLabels } from './labels.js';
 import { metricName } from './names.js';
+import { expHistogramPointProblem, histogramPointProblem, temporalityProblem } from '../../agent/pdata/point-problems.js';
 
 /** OTLP DataPointFlags.NO_RECORDED_VALUE. */
 const NO_RECORDED_VALUE = 1;
 
 /**
- * Why the translation skipped points: `delta_non_monotonic` (the Collector drops them) or
- * `invalid_name` (the metric name has no ASCII letter or digit, so its Prometheus name would be empty).
+ * Why the translation skipped points: `delta_non_monotonic` (the Collector drops them),
+ * `invalid_name` (the metric name has no ASCII letter or digit, so its Prometheus name would be
+ * empty) or `invalid_point` (a point the OTLP spec calls invalid, see agent/pdata/point-problems.ts,
+ * that reached the exporter without the OTLP receiver's check).
  */
-export type DropReason = 'delta_non_monotonic' | 'invalid_name';
+export type DropReason = 'delta_non_monotonic' | 'invalid_name' | 'invalid_point';
 
 function exemplarOf(x: Exemplar): ExemplarRef {
   return {
@@ -35,8 +38,8 @@ export class Translator {
   readonly targets = new Map<string, number>();
   private readonly boundsIntern = new Map<string, number[]>();
 
-  /** Called for each metric whose points are skipped by rule: its OTLP name, why, how many points. */
-  onDrop: (metric: string, reason: DropReason, points: number) => void = () => {};
+  /** Called for each metric whose points are skipped by rule: its OTLP name, why, how many points (and for `invalid_point`, the problem). */
+  onDrop: (metric: string, reason: DropReason, points: number, problem?: string) => void = () => {};
 
   constructor(private readonly cfg: PrometheusConfig, private readonly acc: Accumulator) {}
 
@@ -96,6 +99,8 @@ export class Translator {
     if (name === undefined) return this.onDrop(m.name, 'invalid_name', d.dataPoints.length);
     const acc = this.acc;
     const help = m.description || `OTLP metric ${m.name}`;
+    const badTemporality = temporalityProblem(d);
+    if (badTemporality !== undefined) return this.onDrop(m.name, 'invalid_point', d.dataPoints.length, badTemporality);
     switch (d.type) {
       case 'gauge':
       case 'sum': {
@@ -117,6 +122,8 @@ export class Translator {
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
           if (p.flags & NO_RECORDED_VALUE) { acc.remove(name, labels); continue; }
+          const problem = histogramPointProblem(p);
+          if (problem !== undefined) { this.onDrop(m.name, 'invalid_point', 1, problem); continue; }
           const bounds = this.intern(p.explicitBounds);
           const counts = new Array<number>(bounds.length + 1).fill(0);
           for (let i = 0; i < counts.length && i < p.bucketCounts.length; i++) counts[i] = p.bucketCounts[i]!;
@@ -135,6 +142,8 @@ export class Translator {
         for (const p of d.dataPoints) {
           const labels = this.labels(p.attributes, base, extra);
           if (p.flags & NO_RECORDED_VALUE) { acc.remove(name, labels); continue; }
+          const problem = expHistogramPointProblem(p);
+          if (problem !== undefined) { this.onDrop(m.name, 'invalid_point', 1, problem); continue; }
           acc.expHistogram(name, help, labels, { ...p, startNs: p.startTimeUnixNano, timeNs: p.timeUnixNano }, delta, now);
         }
         return;

@@ -7,6 +7,7 @@ import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { dropInvalidSpans } from './validity.js';
+import { dropInvalidMetricPoints } from './metric-validity.js';
 
 export type Transport = 'grpc' | 'http';
 
@@ -51,12 +52,15 @@ export class Intake {
 
   /**
    * Passes data to the pipelines; resolves once they accepted it (the sender may be acknowledged),
-   * with the items rejected as invalid (spans without a valid trace or span id).
+   * with the items rejected as invalid (spans without a valid trace or span id, metric points
+   * the OTLP spec calls invalid: see metric-validity.ts).
    */
   async accept<S extends Signal>(signal: S, data: SignalData[S], transport: Transport): Promise<PartialSuccess> {
     const attrs = { receiver: this.settings.id, transport };
     const rejected = signal === 'traces' ? dropInvalidSpans(data as SignalData['traces']) : 0;
     if (rejected > 0) this.refused[signal].add(rejected, { ...attrs, reason: 'invalid_id' });
+    const badPoints = signal === 'metrics' ? dropInvalidMetricPoints(data as SignalData['metrics']) : FULL_SUCCESS;
+    if (badPoints.rejected > 0) this.refused.metrics.add(badPoints.rejected, { ...attrs, reason: 'invalid_point' });
     const n = itemCount(signal, data);
     const consumer = this.consumers[signal] as { consume(d: SignalData[S]): Promise<void> } | undefined;
     try {
@@ -67,6 +71,7 @@ export class Intake {
       this.refused[signal].add(n, attrs);
       throw asOutriderError(e);
     }
+    if (badPoints.rejected > 0) return badPoints;
     if (rejected === 0) return FULL_SUCCESS;
     return { rejected, message: `${rejected} span(s) rejected: trace_id must be 16 and span_id 8 bytes, not all zero` };
   }
