@@ -75,10 +75,10 @@ describe('PrometheusRegistry', () => {
     let now = 0;
     const logs: unknown[] = [];
     const log = conflictLogger({ warn: (o) => { logs.push(o); } }, 60_000, () => now);
-    for (let i = 0; i < 3; i++) log('req', 'counter', 'gauge', 'req_total');
-    log('lat_count', 'histogram', 'gauge', 'lat');
+    for (let i = 0; i < 3; i++) log('req', 'counter', 'gauge', 'req_total', 'name_conflict');
+    log('lat_count', 'histogram', 'gauge', 'lat', 'name_conflict');
     now = 60_000;
-    log('req', 'counter', 'gauge', 'req_total');
+    log('req', 'counter', 'gauge', 'req_total', 'name_conflict');
     expect(logs).toEqual([
       { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', suppressed: 0 },
       { metric: 'lat_count', type: 'gauge', conflictsWith: 'lat', conflictingType: 'histogram', suppressed: 0 },

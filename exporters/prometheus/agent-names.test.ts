@@ -8,10 +8,10 @@ import { prometheusExporterFactory } from './index.js';
 const NO_SCOPE = { name: '', version: '' };
 
 async function setup() {
-  const { settings, registry, self } = f.settings('prometheus', { self: true });
+  const { settings, registry, self, host } = f.settings('prometheus', { self: true });
   const logs: Array<Record<string, unknown>> = [];
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse({}), ['metrics']);
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   const send = (res: Record<string, AnyValue>, ms: Metric[]) => exp.metrics!.consume(f.metrics(res, ms, NO_SCOPE));
   const body = async (accept?: string) => (await registry.render(accept)).body;
   return { send, body, logs, self, settings };

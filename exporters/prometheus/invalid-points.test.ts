@@ -6,11 +6,11 @@ import * as f from '../../test/fixtures/prometheus/otlp.js';
 import { prometheusExporterFactory } from './index.js';
 
 async function setup() {
-  const { settings, registry, self } = f.settings('prometheus', { self: true });
+  const { settings, registry, self, host } = f.settings('prometheus', { self: true });
   const logs: Array<Record<string, unknown>> = [];
   settings.logger = { warn: (o: object) => { logs.push(o as Record<string, unknown>); }, debug() {}, info() {}, error() {} } as never;
   const exp = prometheusExporterFactory.create(settings, prometheusExporterFactory.parse({}), ['metrics']);
-  await exp.start({ reportFatal() {} });
+  await exp.start(host);
   const send = (ms: Metric[]) => exp.metrics!.consume(f.metrics({ 'service.name': 'shop' }, ms));
   const body = async () => (await registry.render(undefined)).body;
   return { send, body, logs, self };

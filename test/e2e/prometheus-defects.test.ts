@@ -67,7 +67,7 @@ const hist = (name: string, bounds: number[], counts: number[], count?: number, 
 };
 
 async function postMetrics(body: Uint8Array | string, json = false): Promise<{ status: number; text: string; bytes: Uint8Array }> {
-  const r = await fetch(`${httpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf' }, body });
+  const r = await fetch(`${httpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': json ? 'application/json' : 'application/x-protobuf' }, body: typeof body === 'string' ? body : Buffer.from(body) });
   const bytes = new Uint8Array(await r.arrayBuffer());
   return { status: r.status, text: Buffer.from(bytes).toString('utf8'), bytes };
 }
@@ -94,7 +94,7 @@ beforeAll(async () => {
   // the agent's own series: SPANS spans accepted over HTTP, and their span metrics
   const t = BigInt(Date.now()) * 1_000_000n;
   const spans = Array.from({ length: SPANS }, () => f.span({ name: 'GET /x', startTimeUnixNano: t, endTimeUnixNano: t + 5_000_000n }));
-  const res = await fetch(`${httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: encodeTracesRequest(f.traces({ 'service.name': 'checkout' }, spans)) });
+  const res = await fetch(`${httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeTracesRequest(f.traces({ 'service.name': 'checkout' }, spans))) });
   expect(res.status).toBe(200);
 
   // an exponential histogram of 42 and 900 from a real SDK
