@@ -4,8 +4,11 @@ import { problemsOf } from '../agent/component.js';
 import type { Signal } from '../agent/pdata/model.js';
 import { z } from 'zod';
 import { parseId } from './ids.js';
+import { configParseOptions } from './error-map.js';
+import { checkListeners, checkOnePerAgent, usedComponents, usesStore } from './host-claims.js';
 import { checkPipelines } from './pipelines.js';
 import { pipelineSchema, rootSchema } from './schema.js';
+import { storagePathProblem } from './storage-path.js';
 
 /** A declared component instance with its validated config. */
 export interface ComponentDecl { kind: Kind; id: string; type: string; factory: Factory; config: unknown }
@@ -26,9 +29,14 @@ export interface ResolvedConfig {
 /** The config section each kind is declared in. */
 export const SECTION: Record<Kind, 'receivers' | 'processors' | 'exporters' | 'connectors'> = { receiver: 'receivers', processor: 'processors', exporter: 'exporters', connector: 'connectors' };
 
-export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Factory>): { config?: ResolvedConfig; problems: Problem[] } {
+/**
+ * Validates a substituted config tree: every problem at once, plus warnings (components no pipeline
+ * uses). Touches the file system only to read (TLS files, storage.path); creates nothing.
+ */
+export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Factory>): { config?: ResolvedConfig; problems: Problem[]; warnings: Problem[] } {
   const problems: Problem[] = [];
-  const parsed = rootSchema.safeParse(tree ?? {});
+  const warnings: Problem[] = [];
+  const parsed = rootSchema.safeParse(tree ?? {}, configParseOptions);
   if (!parsed.success) problems.push(...problemsOf(parsed.error));
   const root = parsed.success ? parsed.data : undefined;
   const raw = (tree ?? {}) as Record<string, Record<string, unknown> | null | undefined>;
@@ -57,16 +65,30 @@ export function validateConfig(tree: unknown, factories: ReadonlyMap<string, Fac
 
   // Pipelines are checked even when another part of the root failed, so every problem shows at once.
   const serviceRaw = (tree as { service?: { pipelines?: unknown } } | undefined)?.service;
-  const pipelinesOnly = z.record(z.string(), pipelineSchema).safeParse(serviceRaw?.pipelines ?? {});
+  const pipelinesOnly = z.record(z.string(), pipelineSchema).safeParse(serviceRaw?.pipelines ?? {}, configParseOptions);
   const pipelineTree = root?.service.pipelines ?? (pipelinesOnly.success ? pipelinesOnly.data : {});
   const pipelines = checkPipelines(pipelineTree, raw, components, problems);
   if (root && pipelines.length === 0 && problems.length === 0) {
     problems.push({ path: 'service.pipelines', message: 'at least one pipeline is required' });
   }
 
-  if (problems.length > 0 || !root) return { problems };
+
+  // What the components claim from the host: ports, one-per-agent parts, the store (only checked when used).
+  const used = usedComponents(components, pipelines);
+  if (root) checkListeners(root.service.telemetry.endpoint, used, problems);
+  checkOnePerAgent(used, problems);
+  if (root && usesStore(used)) {
+    const storage = storagePathProblem(root.storage.path);
+    if (storage) problems.push({ path: 'storage.path', message: storage });
+  }
+  for (const c of components.values()) {
+    if (!used.includes(c)) warnings.push({ path: `${SECTION[c.kind]}.${c.id}`, message: 'declared but not used in any pipeline' });
+  }
+
+  if (problems.length > 0 || !root) return { problems, warnings };
   return {
     problems,
+    warnings,
     config: {
       storagePath: root.storage.path,
       components,
