@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { Signal, SignalData } from './pdata/model.js';
 import type { ServiceKey } from './service.js';
+import { configParseOptions } from '../config/error-map.js';
 
 export type { Signal, SignalData } from './pdata/model.js';
 
@@ -130,6 +131,8 @@ export interface ExporterFactory<C = any> extends FactoryBase<C> {
  */
 export interface ConnectorFactory<C = any> extends FactoryBase<C> {
   readonly kind: 'connector';
+  /** The signal pairs it connects, from (the pipelines exporting to it) → to (the pipelines receiving from it). */
+  readonly pairs: ReadonlyArray<readonly [Signal, Signal]>;
   create(settings: CreateSettings, config: C, next: SignalConsumers): Component & SignalConsumers;
 }
 
@@ -154,11 +157,11 @@ export function configFromSchema<C>(type: string, schema: z.ZodType<C>) {
       return schema.parse({});
     },
     validate(raw: unknown): Problem[] {
-      const r = schema.safeParse(raw ?? {});
+      const r = schema.safeParse(raw ?? {}, configParseOptions);
       return r.success ? [] : problemsOf(r.error);
     },
     parse(raw: unknown): C {
-      const r = schema.safeParse(raw ?? {});
+      const r = schema.safeParse(raw ?? {}, configParseOptions);
       if (r.success) return r.data;
       const lines = problemsOf(r.error, type).map(formatProblem);
       throw Object.assign(new Error(lines.join('\n')), { code: 'BAD_CONFIG' });

@@ -41,8 +41,9 @@ function create(factory: (typeof builtinFactories)[number], signal: Signal, sink
 
 describe.each(builtinFactories.map((f) => [`${f.kind} ${f.type}`, f] as const))('%s', (_name, factory) => {
   it('has a default config that validates and refuses unknown keys', () => {
-    const def = factory.createDefaultConfig();
-    expect(factory.validate(def)).toEqual([]);
+    // the default is what an empty config parses to; the parsed form (durations in ms) is not config input
+    expect(factory.validate({})).toEqual([]);
+    expect(factory.parse({})).toEqual(factory.createDefaultConfig());
     expect(factory.validate({ surely_not_a_key: 1 })).toEqual([expect.objectContaining({ path: 'surely_not_a_key', message: 'unknown key' })]);
   });
 
@@ -86,7 +87,8 @@ describe.each(builtinFactories.map((f) => [`${f.kind} ${f.type}`, f] as const))(
 
 describe.each(builtinServices.map((f) => [`service ${f.type}`, f] as const))('%s', (_name, factory) => {
   it('has a default config that validates and refuses unknown keys', () => {
-    expect(factory.validate(factory.createDefaultConfig())).toEqual([]);
+    expect(factory.validate({})).toEqual([]);
+    expect(factory.parse({})).toEqual(factory.createDefaultConfig());
     expect(factory.validate({ surely_not_a_key: 1 })).toEqual([expect.objectContaining({ path: 'surely_not_a_key', message: 'unknown key' })]);
   });
 

@@ -16,14 +16,16 @@ export function parseYaml(text: string, source: string): { tree?: unknown; probl
     return {
       problems: doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { path: '', message: `${source}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}` };
+        // the yaml library repeats the position in its message ("… at line 2, column 6:"); ours leads
+        const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+        return { path: '', message: `${source}${pos ? `:${pos.line}:${pos.col}` : ''}: ${what}` };
       }),
     };
   }
   return { tree: doc.toJS() ?? {}, problems: [] };
 }
 
-export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string; /** Not errors, but worth a look (unset variables). */ warnings?: Problem[] }
+export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string; /** Not errors, but worth a look (unset variables, components no pipeline uses). */ warnings?: Problem[] }
 
 /**
  * Loads and validates a config. `input` is a file path, YAML text (`{ yaml }`) or an already
@@ -63,5 +65,5 @@ export function loadConfig(
   const warnings: Problem[] = [];
   const substituted = substituteEnv(tree, env, problems, '', warnings);
   const result = validateConfig(substituted, factories);
-  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems], warnings };
+  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems], warnings: [...warnings, ...result.warnings] };
 }

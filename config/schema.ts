@@ -21,10 +21,12 @@ export const rootSchema = z.strictObject({
   service: z.strictObject({
     /** Validated by the telemetry service. */
     telemetry: z.unknown().optional(),
-    pipelines: z.record(z.string(), pipelineSchema),
+    pipelines: z.record(z.string(), pipelineSchema, {
+      error: (iss) => (iss.input === undefined ? 'missing: add a pipeline, e.g. traces: { receivers: [otlp], exporters: [debug] }' : undefined),
+    }),
     /** How long SIGTERM may take to flush before the process exits anyway. */
     shutdown_timeout: duration().default(30_000),
-  }),
+  }, { error: (iss) => (iss.input === undefined ? 'the config has no service section: add service.pipelines' : undefined) }),
 });
 
 export type RootConfig = z.output<typeof rootSchema>;

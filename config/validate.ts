@@ -5,8 +5,11 @@ import { problemsOf } from '../agent/component.js';
 import type { Signal } from '../agent/pdata/model.js';
 import { z } from 'zod';
 import { parseId } from './ids.js';
+import { configParseOptions } from './error-map.js';
+import { checkListeners, checkOnePerAgent, usedComponents, usesStore } from './host-claims.js';
 import { checkPipelines } from './pipelines.js';
 import { pipelineSchema, rootSchema } from './schema.js';
+import { storagePathProblem } from './storage-path.js';
 
 /** A declared component instance with its validated config. */
 export interface ComponentDecl { kind: Kind; id: string; type: string; factory: Factory; config: unknown }
@@ -42,12 +45,17 @@ function at(tree: unknown, path: string): unknown {
   return v;
 }
 
-export function validateConfig(tree: unknown, factories: FactoryCatalog): { config?: ResolvedConfig; problems: Problem[] } {
+/**
+ * Validates a substituted config tree: every problem at once, plus warnings (components no pipeline
+ * uses). Touches the file system only to read (TLS files, storage.path); creates nothing.
+ */
+export function validateConfig(tree: unknown, factories: FactoryCatalog): { config?: ResolvedConfig; problems: Problem[]; warnings: Problem[] } {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   // Top-level sections of services (storage, signals, …) are theirs to validate, not the root schema's.
   const serviceSections = new Set([...factories.values()].filter((f) => f.kind === 'service').map((f) => f.section.split('.')[0]!).filter((s) => s !== 'service'));
   const rootTree = tree && typeof tree === 'object' ? Object.fromEntries(Object.entries(tree).filter(([k]) => !serviceSections.has(k))) : tree;
-  const parsed = rootSchema.safeParse(rootTree ?? {});
+  const parsed = rootSchema.safeParse(rootTree ?? {}, configParseOptions);
   if (!parsed.success) problems.push(...problemsOf(parsed.error));
   const root = parsed.success ? parsed.data : undefined;
   const raw = (tree ?? {}) as Record<string, Record<string, unknown> | null | undefined>;
@@ -86,21 +94,35 @@ export function validateConfig(tree: unknown, factories: FactoryCatalog): { conf
 
   // Pipelines are checked even when another part of the root failed, so every problem shows at once.
   const serviceRaw = (tree as { service?: { pipelines?: unknown } } | undefined)?.service;
-  const pipelinesOnly = z.record(z.string(), pipelineSchema).safeParse(serviceRaw?.pipelines ?? {});
+  const pipelinesOnly = z.record(z.string(), pipelineSchema).safeParse(serviceRaw?.pipelines ?? {}, configParseOptions);
   const pipelineTree = root?.service.pipelines ?? (pipelinesOnly.success ? pipelinesOnly.data : {});
   const pipelines = checkPipelines(pipelineTree, raw, components, problems);
   if (root && pipelines.length === 0 && problems.length === 0) {
     problems.push({ path: 'service.pipelines', message: 'at least one pipeline is required' });
   }
 
-  if (problems.length > 0 || !root) return { problems };
-  const cfgOf = <C>(type: string) => services.find((s) => s.type === type)?.config as C;
+  // What the components claim from the host: ports, one-per-agent parts, the store (only checked when used).
+  const cfgOf = <C>(type: string) => services.find((s) => s.type === type)?.config as C | undefined;
   const telemetry = cfgOf<{ endpoint: string; logs: { level: string } }>('telemetry');
+  const storage = cfgOf<{ path: string }>('storage');
+  const used = usedComponents(components, pipelines);
+  if (telemetry) checkListeners(telemetry.endpoint, used, problems);
+  checkOnePerAgent(used, problems);
+  if (storage && usesStore(used)) {
+    const problem = storagePathProblem(storage.path);
+    if (problem) problems.push({ path: 'storage.path', message: problem });
+  }
+  for (const c of components.values()) {
+    if (!used.includes(c)) warnings.push({ path: `${SECTION[c.kind]}.${c.id}`, message: 'declared but not used in any pipeline' });
+  }
+
+  if (problems.length > 0 || !root || !telemetry || !storage) return { problems, warnings };
   return {
     problems,
+    warnings,
     config: {
       services,
-      storagePath: cfgOf<{ path: string }>('storage').path,
+      storagePath: storage.path,
       components,
       pipelines,
       telemetry: { endpoint: telemetry.endpoint, logLevel: telemetry.logs.level },

@@ -1,6 +1,6 @@
 // Config schemas shared by the OTLP exporters: timeout, retry_on_failure, sending_queue, tls, headers.
 import { z } from 'zod';
-import { bool, duration, num, readableFile } from '../../config/schema-helpers.js';
+import { bool, duration, num, optionalReadableFile, stringMap } from '../../config/schema-helpers.js';
 
 /** `retry_on_failure` — exponential backoff with jitter, as the Collector's configretry. Durations ("5s") parse to ms. */
 export const retrySchema = z.object({
@@ -49,12 +49,12 @@ export type QueueConfig = z.output<typeof queueSchema>;
 export const tlsSchema = z.object({
   /** gRPC only: plaintext (no TLS). Default false. */
   insecure: bool().default(false),
-  /** CA bundle to verify the server; default the system roots. */
-  ca_file: readableFile().optional(),
+  /** CA bundle to verify the server; default (or empty) the system roots. */
+  ca_file: optionalReadableFile(),
   /** Client certificate for mTLS. */
-  cert_file: readableFile().optional(),
+  cert_file: optionalReadableFile(),
   /** Client key for mTLS. */
-  key_file: readableFile().optional(),
+  key_file: optionalReadableFile(),
   /** Skip server certificate verification (testing only). Default false. */
   insecure_skip_verify: bool().default(false),
   /** Override the server name checked against the certificate. */
@@ -69,8 +69,8 @@ export type TlsConfig = z.output<typeof tlsSchema>;
 /** The keys every OTLP exporter shares (each adds its own `endpoint`). */
 export const commonExporterShape = {
   tls: tlsSchema,
-  /** Extra request headers (gRPC metadata), e.g. an API key. */
-  headers: z.record(z.string(), z.string()).default({}),
+  /** Extra request headers (gRPC metadata), e.g. an API key; number and boolean values are taken as text. */
+  headers: stringMap().default({}),
   /** Request compression. Default gzip. */
   compression: z.enum(['gzip', 'none']).default('gzip'),
   /** Deadline of one attempt. Default 5s. */

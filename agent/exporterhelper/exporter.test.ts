@@ -12,6 +12,7 @@ import type { ExportRequest } from './request.js';
 import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import type { SendResult, Transport } from './transport.js';
 import { z } from 'zod';
+import { until } from '../../test/kit/until.js';
 
 const baseConfig = (over: Record<string, unknown> = {}): CommonExporterConfig =>
   z.strictObject(commonExporterShape).parse({ retry_on_failure: { initial_interval: '10ms', max_interval: '20ms', max_elapsed_time: '1s' }, ...over });
@@ -41,10 +42,6 @@ function setup(over: Record<string, unknown> = {}, store?: Store) {
   return { ...t, transport, exporter };
 }
 
-const until = async (cond: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) { if (Date.now() > end) throw new Error('condition not met'); await new Promise((r) => setTimeout(r, 5)); }
-};
 
 describe('queued exporter', () => {
   it('queues, sends and counts; the queue gauges report size and capacity', async () => {

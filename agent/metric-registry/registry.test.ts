@@ -80,9 +80,9 @@ describe('PrometheusRegistry', () => {
     now = 60_000;
     log('req', 'counter', 'gauge', 'req_total', 'name_conflict');
     expect(logs).toEqual([
-      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', suppressed: 0 },
-      { metric: 'lat_count', type: 'gauge', conflictsWith: 'lat', conflictingType: 'histogram', suppressed: 0 },
-      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', suppressed: 2 }]);
+      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', reason: 'name_conflict', suppressed: 0 },
+      { metric: 'lat_count', type: 'gauge', conflictsWith: 'lat', conflictingType: 'histogram', reason: 'name_conflict', suppressed: 0 },
+      { metric: 'req', type: 'gauge', conflictsWith: 'req_total', conflictingType: 'counter', reason: 'name_conflict', suppressed: 2 }]);
     expect(PrometheusRegistry.logConflicts({ warn() {} })).toBeTypeOf('function');
   });
 

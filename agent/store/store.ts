@@ -2,8 +2,8 @@
 // versioned in `schema_versions`; PRAGMA user_version holds the total of applied migrations.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { errors } from '../errors.js';
+import { prepareStoragePath } from '../../config/storage-path.js';
 
 /** A migration brings the schema from version (index) to version (index + 1). */
 export type Migration = (db: Database.Database) => void;
@@ -19,18 +19,31 @@ export class Store {
    * Each owner (`queue`, `slo`, …) keeps its own version in the `schema_versions` table.
    */
   get handle(): Database.Database {
-    if (!this.db) {
-      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
-      // Loaded on first use: an agent whose config needs no storage never pays for the native module.
-      const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-      const db = new Sqlite(this.path);
+    if (!this.db) this.db = this.open();
+    return this.db;
+  }
+
+  /** Checks the path, creates missing directories one level at a time, opens; every failure names the path. */
+  private open(): Database.Database {
+    try {
+      prepareStoragePath(this.path);
+    } catch (err) {
+      throw errors.badConfig(`storage.path: ${(err as Error).message}`);
+    }
+    // Loaded on first use: an agent whose config needs no storage never pays for the native module.
+    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    let db: Database.Database | undefined;
+    try {
+      db = new Sqlite(this.path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.exec('CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-      this.db = db;
+      return db;
+    } catch (err) {
+      db?.close();
+      throw errors.badConfig(`storage.path: cannot use '${this.path}': ${(err as Error).message}`);
     }
-    return this.db;
   }
 
   /** Applies an owner's migrations that have not run yet, each in its own transaction. */

@@ -8,6 +8,7 @@ export const forwardFactory: ConnectorFactory<Record<string, never>> = {
   kind: 'connector',
   type: 'forward',
   signals: ['traces', 'metrics', 'logs'],
+  pairs: [['traces', 'traces'], ['metrics', 'metrics'], ['logs', 'logs']],
   ...configFromSchema('forward', z.strictObject({})),
   create: (_settings, _config, next) => ({ ...next, start: async () => {}, shutdown: once(async () => {}) }),
 };

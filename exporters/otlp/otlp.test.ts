@@ -11,6 +11,7 @@ import type { LogsData, MetricsData } from '../../agent/pdata/model.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import { startGrpcSink, type GrpcSink, type GrpcSinkOptions } from '../../test/kit/grpc-sink.js';
 import { otlpExporterFactory } from './index.js';
+import { until } from '../../test/kit/until.js';
 
 let certs: TestCerts;
 const open: Array<{ shutdown(): Promise<void> } | GrpcSink> = [];
@@ -36,10 +37,6 @@ async function exporter(config: Record<string, unknown>, signals: Array<'traces'
   return { exp, readMetrics: t.readMetrics };
 }
 
-const until = async (cond: () => boolean, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) { if (Date.now() > end) throw new Error('condition not met in time'); await new Promise((r) => setTimeout(r, 10)); }
-};
 
 /** A TCP proxy on 127.0.0.1 counting the bytes clients send upstream. */
 async function countingProxy(upstream: number) {
@@ -196,7 +193,8 @@ describe('otlp exporter over gRPC', () => {
     // the first request was taken (and retried) alone; the nine queued behind it go in one request
     expect(s.calls).toHaveLength(2);
     expect(s.traces[1]!.resourceSpans).toHaveLength(9);
-    expect((await readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}']).toBe(50);
+    // counted once the answer is back, a moment after the sink has the spans
+    await until(async () => (await readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}'] === 50);
   });
 
   it('merges no more than merge_max_bytes', async () => {

@@ -11,6 +11,7 @@ import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import { signalUrl } from './config.js';
 import { otlphttpExporterFactory as f } from './index.js';
+import { until } from '../../test/kit/until.js';
 
 interface Hit { url: string; headers: http.IncomingHttpHeaders; body: Buffer; at: number }
 type Answer = { status: number; headers?: Record<string, string>; body?: Uint8Array };
@@ -54,10 +55,6 @@ async function sink(...args: Parameters<typeof httpSink>) {
   cleanup.push(s.close);
   return s;
 }
-const until = async (cond: () => boolean, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) { if (Date.now() > end) throw new Error('condition not met in time'); await new Promise((r) => setTimeout(r, 10)); }
-};
 
 describe('otlphttp exporter', () => {
   it.each(['gzip', 'none'] as const)('POSTs protobuf to /v1/traces with fields intact (compression %s)', async (compression) => {

@@ -19,6 +19,7 @@ import { sinkConfig, tempDir } from '../kit/config.js';
 import { makeTestCerts, type TestCerts } from '../kit/exporter-testing.js';
 import { startGrpcSink, type GrpcSink } from '../kit/grpc-sink.js';
 import { createSink, type Sink } from '../kit/sink.js';
+import { until } from '../../test/kit/until.js';
 
 let certs: TestCerts;
 const agents: Agent[] = [];
@@ -79,10 +80,6 @@ function logLines(batches: LogsData[]): string[] {
 }
 const twice = (lines: string[]) => [...lines, ...lines].sort();
 
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-}
 
 describe('agent → OTLP peers', () => {
   it('delivers traces, metrics and logs intact over gzip and plain, TLS and plaintext, with headers', async () => {
@@ -113,7 +110,7 @@ describe('agent → OTLP peers', () => {
     await sinkA.waitFor('logs', 20);
     await sinkA.waitFor('metrics', 2);
     await until(() => sinkPlain.count('traces') >= 100 && sinkTls.count('traces') >= 100 && sinkPlain.count('logs') >= 40 && sinkTls.count('logs') >= 40
-      && sinkPlain.count('metrics') >= 4 && sinkTls.count('metrics') >= 4 && headerSink.spans() >= 50);
+      && sinkPlain.count('metrics') >= 4 && sinkTls.count('metrics') >= 4 && headerSink.spans() >= 50, 15_000, 'every peer received its share');
 
     const spans = traceLines(sinkA.received.traces);
     expect(spans).toHaveLength(50);

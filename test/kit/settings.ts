@@ -64,15 +64,3 @@ export function testHost(services: ReadonlyArray<readonly [ServiceKey<any>, unkn
     reportFatal: (err) => { statuses.push({ status: 'failed', reason: err.message }); },
   };
 }
-
-/**
- * Polls `cond` every `everyMs` (real time) until it holds; throws with `what` after `timeoutMs`.
- * For tests against real servers and processes; timer logic uses the fake clock instead.
- */
-export async function until(cond: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 10_000, everyMs = 10): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
