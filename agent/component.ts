@@ -27,6 +27,17 @@ export interface Consumer<T> {
 
 export type SignalConsumers = { [S in Signal]?: Consumer<SignalData[S]> };
 
+/** One consumer per signal, made by the same generic function (for exporters serving several signals). */
+export function consumersFor(signals: readonly Signal[], make: <S extends Signal>(signal: S) => Consumer<SignalData[S]>): SignalConsumers {
+  const out: SignalConsumers = {};
+  for (const s of signals) {
+    if (s === 'traces') out.traces = make(s);
+    else if (s === 'metrics') out.metrics = make(s);
+    else out.logs = make(s);
+  }
+  return out;
+}
+
 /** What a component reports about itself; `/readyz` and the admin API read it. */
 export type StatusKind = 'starting' | 'ok' | 'degraded' | 'failed' | 'stopped';
 

@@ -9,7 +9,8 @@ import { systemClock } from '../agent/clock.js';
 import type { Metric, MetricsData } from '../agent/pdata/model.js';
 import { encodeTracesRequest } from '../agent/pdata/proto-encode.js';
 import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
-import { spanMetricsProcessorFactory, SpanMetricsProcessor } from '../processors/spanmetrics/index.js';
+import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js';
+import { SpanMetricsProcessor } from '../processors/spanmetrics/spanmetrics.js';
 import { testSettings } from '../test/kit/settings.js';
 import { makeTracesData } from './fixtures.js';
 

@@ -5,7 +5,7 @@ import type { Span } from '../pdata/model.js';
 import { FakeClock } from '../../test/kit/fake-clock.js';
 import { testSettings } from '../../test/kit/settings.js';
 import * as f from '../../test/fixtures/prometheus/otlp.js';
-import { SpanMetricsProcessor } from '../../processors/spanmetrics/processor.js';
+import { SpanMetricsProcessor } from '../../processors/spanmetrics/spanmetrics.js';
 import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.js';
 import { signalsConfigSchema } from './config.js';
 import { OVERFLOW_VALUE, SignalStore } from './signals.js';

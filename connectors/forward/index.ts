@@ -1,14 +1,14 @@
-// forward connector: joins pipelines of the same signal — what one pipeline exports to it, the
-// pipelines that list it as a receiver get.
-import { z } from 'zod';
+// forward connector factory: joins pipelines of the same signal.
 import type { ConnectorFactory } from '../../agent/component.js';
-import { configFromSchema, once } from '../../agent/component.js';
+import { configFromSchema } from '../../agent/component.js';
+import { forwardConfigSchema, type ForwardConfig } from './config.js';
+import { createForwardConnector } from './forward.js';
 
-export const forwardFactory: ConnectorFactory<Record<string, never>> = {
+export const forwardFactory: ConnectorFactory<ForwardConfig> = {
   kind: 'connector',
   type: 'forward',
   signals: ['traces', 'metrics', 'logs'],
   pairs: [['traces', 'traces'], ['metrics', 'metrics'], ['logs', 'logs']],
-  ...configFromSchema('forward', z.strictObject({})),
-  create: (_settings, _config, next) => ({ ...next, start: async () => {}, shutdown: once(async () => {}) }),
+  ...configFromSchema('forward', forwardConfigSchema),
+  create: (_settings, _config, next) => createForwardConnector(next),
 };

@@ -1,17 +1,13 @@
-// nop exporter: accepts every batch and drops it (for benchmarks and for pipelines kept only for their side effects).
-import { z } from 'zod';
-import type { ExporterFactory, SignalConsumers } from '../../agent/component.js';
-import { configFromSchema, once } from '../../agent/component.js';
-import type { Signal } from '../../agent/pdata/model.js';
+// nop exporter factory: drops every batch (benchmarks, pipelines kept only for their side effects).
+import type { ExporterFactory } from '../../agent/component.js';
+import { configFromSchema } from '../../agent/component.js';
+import { nopConfigSchema, type NopConfig } from './config.js';
+import { createNopExporter } from './nop.js';
 
-export const nopFactory: ExporterFactory<Record<string, never>> = {
+export const nopFactory: ExporterFactory<NopConfig> = {
   kind: 'exporter',
   type: 'nop',
   signals: ['traces', 'metrics', 'logs'],
-  ...configFromSchema('nop', z.strictObject({})),
-  create(_settings, _config, signals) {
-    const consumers: SignalConsumers = {};
-    for (const s of signals) (consumers as Record<Signal, unknown>)[s] = { mutates: false, consume: async () => {} };
-    return { ...consumers, start: async () => {}, shutdown: once(async () => {}) };
-  },
+  ...configFromSchema('nop', nopConfigSchema),
+  create: (_settings, _config, signals) => createNopExporter(signals),
 };

@@ -5,7 +5,6 @@ import { createQueuedExporter } from '../../agent/exporterhelper/exporter.js';
 import { otlpConfigSchema, type OtlpConfig } from './config.js';
 import { GrpcTransport } from './grpc-transport.js';
 
-export { otlpConfigSchema, type OtlpConfig } from './config.js';
 
 /** The `otlp` exporter factory (instances `otlp`, `otlp/jaeger`, …). */
 export const otlpExporterFactory: ExporterFactory<OtlpConfig> = {

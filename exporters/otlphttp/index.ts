@@ -5,7 +5,6 @@ import { createQueuedExporter } from '../../agent/exporterhelper/exporter.js';
 import { otlphttpConfigSchema, type OtlphttpConfig } from './config.js';
 import { HttpTransport } from './http-transport.js';
 
-export { otlphttpConfigSchema, type OtlphttpConfig } from './config.js';
 
 /** The `otlphttp` exporter factory (instances `otlphttp`, `otlphttp/gateway`, …). */
 export const otlphttpExporterFactory: ExporterFactory<OtlphttpConfig> = {

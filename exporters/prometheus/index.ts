@@ -1,10 +1,8 @@
 // The `prometheus` exporter factory: OTLP metrics translated and served at the agent's /metrics.
 import { configFromSchema, type ExporterFactory } from '../../agent/component.js';
 import { prometheusConfigSchema, type PrometheusConfig } from './config.js';
-import { PrometheusExporter } from './exporter.js';
+import { PrometheusExporter } from './prometheus.js';
 
-export type { PrometheusConfig } from './config.js';
-export { PrometheusExporter } from './exporter.js';
 
 /** Factory of type `prometheus` (signals: metrics). Needs `settings.registry` to be the agent's registry. */
 export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {

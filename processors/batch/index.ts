@@ -1,7 +1,7 @@
 // batch processor factory.
 import type { ProcessorFactory } from '../../agent/component.js';
 import { configFromSchema, forEverySignal } from '../../agent/component.js';
-import { Batcher } from './batcher.js';
+import { Batcher } from './batch.js';
 import { batchConfigSchema, type BatchConfig } from './config.js';
 
 export const batchFactory: ProcessorFactory<BatchConfig> = {

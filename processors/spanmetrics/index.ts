@@ -1,11 +1,8 @@
 // The `spanmetrics` processor factory: RED metrics from spans into the agent's metric registry.
 import { configFromSchema, type ProcessorFactory } from '../../agent/component.js';
 import { spanMetricsConfigSchema, type SpanMetricsConfig } from './config.js';
-import { SpanMetricsProcessor } from './processor.js';
+import { SpanMetricsProcessor } from './spanmetrics.js';
 
-export type { SpanMetricsConfig } from './config.js';
-export { SpanMetricsProcessor } from './processor.js';
-export { adjustedCount } from './adjusted-count.js';
 
 /** Factory of type `spanmetrics` (signals: traces). */
 export const spanMetricsProcessorFactory: ProcessorFactory<SpanMetricsConfig> = {

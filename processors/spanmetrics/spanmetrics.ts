@@ -10,7 +10,7 @@ import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../
 import type { CounterSeries, ExpHistogramSeriesState, HistogramSeriesState } from '../../agent/metric-registry/instruments.js';
 import { valueText } from '../../agent/metric-registry/labels.js';
 import type { KeyValue, Span, TracesData } from '../../agent/pdata/model.js';
-import { AdjustedCountCache } from './adjusted-count.js';
+import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
 import { BASE_LABELS, DEFAULT_BUCKETS_MS, dimensionLabel, type SpanMetricsConfig } from './config.js';
 
 const KIND = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
