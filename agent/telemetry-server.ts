@@ -1,6 +1,6 @@
 // The telemetry endpoint (default 0.0.0.0:9464): GET /metrics, /healthz and /readyz on one server.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { splitEndpoint } from '../config/schema-helpers.js';
+import { splitEndpoint } from './endpoint.js';
 import type { StatusBoard } from './status.js';
 
 export interface TelemetryServerOptions {

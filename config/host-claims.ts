@@ -2,7 +2,7 @@
 // on one), parts of the agent only one instance may use (the /metrics registry), and the store.
 import type { Problem } from '../agent/component.js';
 import type { ComponentDecl, PipelineDecl } from './validate.js';
-import { splitEndpoint } from './schema-helpers.js';
+import { splitEndpoint } from '../agent/endpoint.js';
 
 /** Component types of which one instance at most may run, and why. */
 const ONE_PER_AGENT: ReadonlyMap<string, string> = new Map([

@@ -1,6 +1,9 @@
 // Shared zod building blocks for component configs: durations, sizes, endpoints, numbers and string maps from env.
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { parseEndpoint } from '../agent/endpoint.js';
+
+export { splitEndpoint } from '../agent/endpoint.js';
 import { describeValue } from './error-map.js';
 
 const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -83,21 +86,12 @@ export function stringMap<K extends z.core.$ZodRecordKey = z.ZodString>(key?: K)
 /** host:port; the host may be empty (all interfaces), a name, IPv4 or [IPv6]; port 0 picks a free one. */
 export function endpoint() {
   return z.string().transform((v, ctx) => {
-    const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]*):(\d{1,5})$/.exec(v);
-    if (!m || Number(m[2]) > 65535) {
+    if (!parseEndpoint(v)) {
       ctx.issues.push({ code: 'custom', input: v, message: `must be host:port, got '${v}'` });
       return z.NEVER;
     }
     return v;
   });
-}
-
-/** Splits a validated endpoint into host and port (IPv6 brackets removed, empty host = all interfaces). */
-export function splitEndpoint(ep: string): { host: string; port: number } {
-  const i = ep.lastIndexOf(':');
-  let host = ep.slice(0, i);
-  if (host.startsWith('[')) host = host.slice(1, -1);
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(ep.slice(i + 1)) };
 }
 
 /** A path to a file this process can read (TLS material): checked by `outrider validate` too. */

@@ -4,7 +4,7 @@ import { asOutriderError, type OutriderError } from '../../agent/errors.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import type { Signal } from '../../agent/pdata/model.js';
 import { OTLP_GRPC_PATHS } from '../../agent/pdata/otlp-paths.js';
-import { splitEndpoint } from '../../config/schema-helpers.js';
+import { splitEndpoint } from '../../agent/endpoint.js';
 import type { OtlpGrpcConfig } from './config.js';
 import { decodeBody, type Intake } from './intake.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';

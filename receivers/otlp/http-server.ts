@@ -6,7 +6,7 @@ import type { Signal } from '../../agent/pdata/model.js';
 import { OTLP_HTTP_PATHS } from '../../agent/pdata/otlp-paths.js';
 import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
-import { splitEndpoint } from '../../config/schema-helpers.js';
+import { splitEndpoint } from '../../agent/endpoint.js';
 import type { OtlpHttpConfig } from './config.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
