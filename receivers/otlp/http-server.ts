@@ -42,8 +42,9 @@ function decompress(body: Buffer, encoding: string | undefined, limit: number): 
 }
 
 /** Maps fastify's own errors (body parsing, limits) into the catalogue. */
-function fromFastifyError(err: { code?: string; message: string; statusCode?: number }, limit: number): OutriderError {
+function fromFastifyError(err: { code?: string; message: string; statusCode?: number }, limit: number, req: FastifyRequest): OutriderError {
   if (err instanceof OutriderError) return err;
+  if (err.code === 'ECONNRESET' || req.raw.socket?.destroyed) return errors.aborted(`the client went away before sending its whole request (${err.message})`);
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.tooLarge(`request body exceeds ${limit} bytes`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMedia(`unsupported Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
@@ -73,9 +74,14 @@ export class OtlpHttpServer {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err, req, reply) => {
-      const e = fromFastifyError(err as { code?: string; message: string; statusCode?: number }, limit);
+      const e = fromFastifyError(err as { code?: string; message: string; statusCode?: number }, limit, req);
       this.intake.badRequest('http', e);
+      if (e.code === 'TIMEOUT') reply.header('connection', 'close');
       return this.sendError(req, reply, e);
+    });
+    app.addHook('onRequest', (req, reply, done) => {
+      this.armRequestTimeout(req, reply);
+      done();
     });
     app.setNotFoundHandler((req, reply) =>
       this.sendError(req, reply, new OutriderError('INVALID_DATA', `no such path ${req.url}: use POST ${this.intake.signals.map((s) => PATHS[s]).join(', ')}`), 404));
@@ -127,6 +133,23 @@ export class OtlpHttpServer {
     const addr = app.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
     this.app = app;
+  }
+
+  /**
+   * Fails a request whose body is still incomplete request_timeout after its headers arrived: the
+   * body parser sees the error, so the client gets 408 and the connection is closed. (Node's own
+   * requestTimeout is only checked every 30 s.)
+   */
+  private armRequestTimeout(req: FastifyRequest, reply: FastifyReply): void {
+    const ms = this.config.request_timeout;
+    const timer = setTimeout(() => {
+      if (req.raw.complete || reply.sent) return;
+      const err = errors.timeout(`request_timeout: the client did not send its whole request within ${ms} ms`);
+      if (req.raw.listenerCount('error') > 0) req.raw.emit('error', err);
+      else req.raw.socket?.destroy();
+    }, ms);
+    timer.unref();
+    reply.raw.once('close', () => clearTimeout(timer));
   }
 
   /** A google.rpc.Status body in the request's encoding, with Retry-After on retryable refusals. */
