@@ -4,9 +4,42 @@ import type {
   ResourceMetrics, ScopeMetrics, SummaryDataPoint, ValueAtQuantile,
 } from './model.js';
 import { decodeKeyValue, decodeResource, decodeScope } from './proto-decode-common.js';
-import type { ProtoReader } from './proto-reader.js';
+import { FieldTable, type ProtoReader } from './proto-reader.js';
 
 const EMPTY = new Uint8Array(0);
+
+
+const RESOURCE_METRICS = new FieldTable({ resource: 0x0a, scope_metrics: 0x12, schema_url: 0x1a });
+const SCOPE_METRICS = new FieldTable({ scope: 0x0a, metrics: 0x12, schema_url: 0x1a });
+const METRIC = new FieldTable({
+  name: 0x0a, description: 0x12, unit: 0x1a, gauge: 0x2a, sum: 0x3a, histogram: 0x4a, exponential_histogram: 0x52, summary: 0x5a, metadata: 0x62,
+});
+const DATA: Record<MetricData['type'], FieldTable> = {
+  gauge: new FieldTable({ data_points: 0x0a }),
+  sum: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10, is_monotonic: 0x18 }),
+  histogram: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10 }),
+  exponentialHistogram: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10 }),
+  summary: new FieldTable({ data_points: 0x0a }),
+};
+const NUMBER_POINT = new FieldTable({
+  start_time_unix_nano: 0x11, time_unix_nano: 0x19, as_double: 0x21, exemplars: 0x2a, as_int: 0x31, attributes: 0x3a, flags: 0x40,
+});
+const HISTOGRAM_POINT = new FieldTable({
+  start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, bucket_counts: 0x32, explicit_bounds: 0x3a,
+  exemplars: 0x42, attributes: 0x4a, flags: 0x50, min: 0x59, max: 0x61,
+});
+const EXP_HISTOGRAM_POINT = new FieldTable({
+  attributes: 0x0a, start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, scale: 0x30, zero_count: 0x39,
+  positive: 0x42, negative: 0x4a, flags: 0x50, exemplars: 0x5a, min: 0x61, max: 0x69, zero_threshold: 0x71,
+});
+const BUCKETS = new FieldTable({ offset: 0x08, bucket_counts: 0x12 });
+const SUMMARY_POINT = new FieldTable({
+  start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, quantile_values: 0x32, attributes: 0x3a, flags: 0x40,
+});
+const QUANTILE = new FieldTable({ quantile: 0x09, value: 0x11 });
+const EXEMPLAR = new FieldTable({
+  time_unix_nano: 0x11, as_double: 0x19, span_id: 0x22, trace_id: 0x2a, as_int: 0x31, filtered_attributes: 0x3a,
+});
 
 /** Decodes one length-delimited ResourceMetrics. */
 export function decodeResourceMetrics(r: ProtoReader): ResourceMetrics {
@@ -19,7 +52,7 @@ export function decodeResourceMetrics(r: ProtoReader): ResourceMetrics {
     if (t === 0x12) rm.scopeMetrics.push(decodeScopeMetrics(r));
     else if (t === 0x0a) rm.resource = decodeResource(r);
     else if (t === 0x1a) rm.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_METRICS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -36,7 +69,7 @@ function decodeScopeMetrics(r: ProtoReader): ScopeMetrics {
     if (t === 0x12) sm.metrics.push(decodeMetric(r));
     else if (t === 0x0a) sm.scope = decodeScope(r);
     else if (t === 0x1a) sm.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_METRICS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -60,7 +93,7 @@ function decodeMetric(r: ProtoReader): Metric {
       case 0x52: m.data = decodeData(r, 'exponentialHistogram'); break;
       case 0x5a: m.data = decodeData(r, 'summary'); break;
       case 0x62: m.metadata.push(decodeKeyValue(r)); break;
-      default: r.skip(t);
+      default: r.skipOther(t, METRIC);
     }
   }
   r.msg = prev;
@@ -91,7 +124,7 @@ function decodeData(r: ProtoReader, type: MetricData['type']): MetricData {
       }
     } else if (t === 0x10 && type !== 'gauge' && type !== 'summary') temporality = r.int32();
     else if (t === 0x18 && type === 'sum') monotonic = r.bool();
-    else r.skip(t);
+    else r.skipOther(t, DATA[type]);
   }
   r.msg = prev;
   r.leave(outer);
@@ -120,7 +153,7 @@ function decodeNumberPoint(r: ProtoReader): NumberDataPoint {
       case 0x31: p.value = r.sfixed64(); break;
       case 0x2a: p.exemplars.push(decodeExemplar(r)); break;
       case 0x40: p.flags = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, NUMBER_POINT);
     }
   }
   r.msg = prev;
@@ -152,7 +185,7 @@ function decodeHistogramPoint(r: ProtoReader): HistogramDataPoint {
       case 0x50: p.flags = r.uint32(); break;
       case 0x59: p.min = r.double(); break;
       case 0x61: p.max = r.double(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, HISTOGRAM_POINT);
     }
   }
   r.msg = prev;
@@ -193,7 +226,7 @@ function decodeExpHistogramPoint(r: ProtoReader): ExponentialHistogramDataPoint 
       case 0x61: p.min = r.double(); break;
       case 0x69: p.max = r.double(); break;
       case 0x71: p.zeroThreshold = r.double(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EXP_HISTOGRAM_POINT);
     }
   }
   r.msg = prev;
@@ -214,7 +247,7 @@ function decodeBuckets(r: ProtoReader): ExpBuckets {
       while (r.pos < r.end) b.bucketCounts.push(r.uint64Number());
       r.leave(o);
     } else if (t === 0x10) b.bucketCounts.push(r.uint64Number());
-    else r.skip(t);
+    else r.skipOther(t, BUCKETS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -238,7 +271,7 @@ function decodeSummaryPoint(r: ProtoReader): SummaryDataPoint {
       case 0x29: p.sum = r.double(); break;
       case 0x32: p.quantileValues.push(decodeQuantile(r)); break;
       case 0x40: p.flags = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, SUMMARY_POINT);
     }
   }
   r.msg = prev;
@@ -255,7 +288,7 @@ function decodeQuantile(r: ProtoReader): ValueAtQuantile {
     const t = r.tag();
     if (t === 0x09) q.quantile = r.double();
     else if (t === 0x11) q.value = r.double();
-    else r.skip(t);
+    else r.skipOther(t, QUANTILE);
   }
   r.msg = prev;
   r.leave(outer);
@@ -276,7 +309,7 @@ function decodeExemplar(r: ProtoReader): Exemplar {
       case 0x31: e.value = r.sfixed64(); break;
       case 0x22: e.spanId = r.id(8); break;
       case 0x2a: e.traceId = r.id(16); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EXEMPLAR);
     }
   }
   r.msg = prev;

@@ -5,15 +5,37 @@ import type {
 } from './model.js';
 import { decodeAnyValue, decodeKeyValue, decodeResource, decodeScope, decodeTop } from './proto-decode-common.js';
 import { decodeResourceMetrics } from './proto-decode-metrics.js';
-import type { ProtoReader } from './proto-reader.js';
+import { FieldTable, type ProtoReader } from './proto-reader.js';
 
 const EMPTY = new Uint8Array(0);
 const TRACE_ID = 16;
 const SPAN_ID = 8;
 
+
+const TRACES_REQUEST = new FieldTable({ resource_spans: 0x0a });
+const METRICS_REQUEST = new FieldTable({ resource_metrics: 0x0a });
+const LOGS_REQUEST = new FieldTable({ resource_logs: 0x0a });
+const RESOURCE_SPANS = new FieldTable({ resource: 0x0a, scope_spans: 0x12, schema_url: 0x1a });
+const SCOPE_SPANS = new FieldTable({ scope: 0x0a, spans: 0x12, schema_url: 0x1a });
+const SPAN = new FieldTable({
+  trace_id: 0x0a, span_id: 0x12, trace_state: 0x1a, parent_span_id: 0x22, name: 0x2a, kind: 0x30, start_time_unix_nano: 0x39,
+  end_time_unix_nano: 0x41, attributes: 0x4a, dropped_attributes_count: 0x50, events: 0x5a, dropped_events_count: 0x60,
+  links: 0x6a, dropped_links_count: 0x70, status: 0x7a, flags: 0x85,
+});
+const EVENT = new FieldTable({ time_unix_nano: 0x09, name: 0x12, attributes: 0x1a, dropped_attributes_count: 0x20 });
+const LINK = new FieldTable({ trace_id: 0x0a, span_id: 0x12, trace_state: 0x1a, attributes: 0x22, dropped_attributes_count: 0x28, flags: 0x35 });
+const STATUS = new FieldTable({ message: 0x12, code: 0x18 });
+const RESOURCE_LOGS = new FieldTable({ resource: 0x0a, scope_logs: 0x12, schema_url: 0x1a });
+const SCOPE_LOGS = new FieldTable({ scope: 0x0a, log_records: 0x12, schema_url: 0x1a });
+const LOG_RECORD = new FieldTable({
+  time_unix_nano: 0x09, severity_number: 0x10, severity_text: 0x1a, body: 0x2a, attributes: 0x32, dropped_attributes_count: 0x38,
+  flags: 0x45, trace_id: 0x4a, span_id: 0x52, observed_time_unix_nano: 0x59, event_name: 0x62,
+});
+
 /**
  * Decodes an OTLP ExportTraceServiceRequest (or TracesData, the same wire shape).
- * Unknown fields are skipped; ids are copied out of `buf`; ids must be empty, 16 (trace) or 8 (span) bytes.
+ * Unknown fields are skipped; ids are copied out of `buf`. Span and link ids of any length are kept:
+ * the receiver rejects those spans alone (partial success) rather than the whole request.
  * @throws OutriderError INVALID_DATA naming the problem, offset and message, on any malformed input
  */
 export function decodeTracesRequest(buf: Uint8Array): TracesData {
@@ -22,7 +44,7 @@ export function decodeTracesRequest(buf: Uint8Array): TracesData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceSpans.push(decodeResourceSpans(r));
-      else r.skip(t);
+      else r.skipOther(t, TRACES_REQUEST);
     }
     return { resourceSpans };
   });
@@ -38,7 +60,7 @@ export function decodeMetricsRequest(buf: Uint8Array): MetricsData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceMetrics.push(decodeResourceMetrics(r));
-      else r.skip(t);
+      else r.skipOther(t, METRICS_REQUEST);
     }
     return { resourceMetrics };
   });
@@ -54,7 +76,7 @@ export function decodeLogsRequest(buf: Uint8Array): LogsData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceLogs.push(decodeResourceLogs(r));
-      else r.skip(t);
+      else r.skipOther(t, LOGS_REQUEST);
     }
     return { resourceLogs };
   });
@@ -72,7 +94,7 @@ function decodeResourceSpans(r: ProtoReader): ResourceSpans {
     if (t === 0x12) rs.scopeSpans.push(decodeScopeSpans(r));
     else if (t === 0x0a) rs.resource = decodeResource(r);
     else if (t === 0x1a) rs.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_SPANS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -89,7 +111,7 @@ function decodeScopeSpans(r: ProtoReader): ScopeSpans {
     if (t === 0x12) ss.spans.push(decodeSpan(r));
     else if (t === 0x0a) ss.scope = decodeScope(r);
     else if (t === 0x1a) ss.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_SPANS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -109,10 +131,10 @@ function decodeSpan(r: ProtoReader): Span {
     const t = r.tag();
     switch (t) {
       case 0x4a: span.attributes.push(decodeKeyValue(r)); break;
-      case 0x0a: span.traceId = r.id(TRACE_ID); break;
-      case 0x12: span.spanId = r.id(SPAN_ID); break;
+      case 0x0a: span.traceId = r.bytes(); break;
+      case 0x12: span.spanId = r.bytes(); break;
       case 0x1a: span.traceState = r.string(); break;
-      case 0x22: span.parentSpanId = r.id(SPAN_ID); break;
+      case 0x22: span.parentSpanId = r.bytes(); break;
       case 0x2a: span.name = r.string(); break;
       case 0x30: span.kind = r.int32(); break;
       case 0x39: span.startTimeUnixNano = r.fixed64(); break;
@@ -124,7 +146,7 @@ function decodeSpan(r: ProtoReader): Span {
       case 0x70: span.droppedLinksCount = r.uint32(); break;
       case 0x7a: span.status = decodeStatus(r); break;
       case 0x85: span.flags = r.fixed32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, SPAN);
     }
   }
   r.msg = prev;
@@ -144,7 +166,7 @@ function decodeEvent(r: ProtoReader): SpanEvent {
       case 0x12: ev.name = r.string(); break;
       case 0x1a: ev.attributes.push(decodeKeyValue(r)); break;
       case 0x20: ev.droppedAttributesCount = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EVENT);
     }
   }
   r.msg = prev;
@@ -160,13 +182,13 @@ function decodeLink(r: ProtoReader): SpanLink {
   while (r.pos < r.end) {
     const t = r.tag();
     switch (t) {
-      case 0x0a: link.traceId = r.id(TRACE_ID); break;
-      case 0x12: link.spanId = r.id(SPAN_ID); break;
+      case 0x0a: link.traceId = r.bytes(); break;
+      case 0x12: link.spanId = r.bytes(); break;
       case 0x1a: link.traceState = r.string(); break;
       case 0x22: link.attributes.push(decodeKeyValue(r)); break;
       case 0x28: link.droppedAttributesCount = r.uint32(); break;
       case 0x35: link.flags = r.fixed32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, LINK);
     }
   }
   r.msg = prev;
@@ -183,7 +205,7 @@ function decodeStatus(r: ProtoReader): SpanStatus {
     const t = r.tag();
     if (t === 0x12) status.message = r.string();
     else if (t === 0x18) status.code = r.int32();
-    else r.skip(t);
+    else r.skipOther(t, STATUS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -202,7 +224,7 @@ function decodeResourceLogs(r: ProtoReader): ResourceLogs {
     if (t === 0x12) rl.scopeLogs.push(decodeScopeLogs(r));
     else if (t === 0x0a) rl.resource = decodeResource(r);
     else if (t === 0x1a) rl.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_LOGS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -219,7 +241,7 @@ function decodeScopeLogs(r: ProtoReader): ScopeLogs {
     if (t === 0x12) sl.logRecords.push(decodeLogRecord(r));
     else if (t === 0x0a) sl.scope = decodeScope(r);
     else if (t === 0x1a) sl.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_LOGS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -248,7 +270,7 @@ function decodeLogRecord(r: ProtoReader): LogRecord {
       case 0x4a: lr.traceId = r.id(TRACE_ID); break;
       case 0x52: lr.spanId = r.id(SPAN_ID); break;
       case 0x62: lr.eventName = r.string(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, LOG_RECORD);
     }
   }
   r.msg = prev;

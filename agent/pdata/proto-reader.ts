@@ -4,6 +4,29 @@ import { errors, type OutriderError } from '../errors.js';
 /** Protobuf wire types. Groups (3, 4) are obsolete and rejected. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 
+const WIRE_NAMES = ['varint', 'i64', 'length-delimited', 'group start', 'group end', 'i32', 'invalid', 'invalid'];
+
+/**
+ * The fields one message defines, by field number: name and wire type. Decoders consult it only for
+ * a tag they did not take, so a known field sent with the wrong wire type is refused (as protobuf's
+ * own decoders do) while unknown fields are skipped.
+ */
+export class FieldTable {
+  /** Wire type + 1 by field number; 0 where the message defines no such field. */
+  readonly wire: Uint8Array;
+  readonly names: string[] = [];
+
+  /** @param fields proto field name → tag, `(field << 3) | wireType`, as the decoder's switch reads it */
+  constructor(fields: Record<string, number>) {
+    const max = Math.max(0, ...Object.values(fields).map((t) => t >>> 3));
+    this.wire = new Uint8Array(max + 1);
+    for (const [name, tag] of Object.entries(fields)) {
+      this.wire[tag >>> 3] = (tag & 7) + 1;
+      this.names[tag >>> 3] = name;
+    }
+  }
+}
+
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 4294967296;
 /** Longest string (bytes) and slots of the per-reader cache of short ASCII strings. */
@@ -267,6 +290,21 @@ export class ProtoReader {
     const str = this.text.toString('latin1', p, e);
     this.cache[slot] = str;
     return str;
+  }
+
+  /**
+   * Skips a field the decoder did not take (the tag was just read): an unknown field, or a known one
+   * the decoder does not keep. A known field with another wire type than its own is malformed.
+   */
+  skipOther(tag: number, fields: FieldTable): void {
+    const f = tag >>> 3;
+    const wt = tag & 7;
+    const expected = f < fields.wire.length ? fields.wire[f] - 1 : -1;
+    if (expected >= 0 && expected !== wt && (wt <= WireType.LEN || wt === WireType.I32)) {
+      const tagStart = this.pos - (tag < 0x80 ? 1 : tag < 0x4000 ? 2 : tag < 0x200000 ? 3 : tag < 0x10000000 ? 4 : 5);
+      throw this.fail(`field ${f} (${fields.names[f]}) with wire type ${wt} (${WIRE_NAMES[wt]}), expected ${expected} (${WIRE_NAMES[expected]})`, tagStart);
+    }
+    this.skip(tag);
   }
 
   /** Skips the payload of a field whose tag was just read. */

@@ -92,6 +92,8 @@ export class OtlpHttpServer {
         const encoding = encodingOf(req);
         let data;
         try {
+          // fastify runs no body parser for a bodiless request without a Content-Type
+          if (req.headers['content-type'] === undefined) throw errors.unsupportedMedia(`missing Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
           const raw = await decompress(req.body as Buffer, req.headers['content-encoding'], limit);
           data = decodeBody(signal, encoding, raw);
         } catch (e) {

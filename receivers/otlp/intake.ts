@@ -6,7 +6,7 @@ import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent/pdata/json.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
-import { dropInvalidSpans } from './validity.js';
+import { dropInvalidSpans, INVALID_SPAN_RULE } from './validity.js';
 
 export type Transport = 'grpc' | 'http';
 
@@ -68,7 +68,7 @@ export class Intake {
       throw asOutriderError(e);
     }
     if (rejected === 0) return FULL_SUCCESS;
-    return { rejected, message: `${rejected} span(s) rejected: trace_id must be 16 and span_id 8 bytes, not all zero` };
+    return { rejected, message: `${rejected} span(s) rejected: ${INVALID_SPAN_RULE}` };
   }
 
   /** Counts a request refused before its items could be counted. */
