@@ -1,5 +1,6 @@
 // The agent: loads a config, assembles the pipeline graph, serves telemetry, starts and stops in order.
 import type { Logger } from 'pino';
+import { Admission } from './admission.js';
 import type { Factory, CreateSettings, Host } from './component.js';
 import { factoryMap } from './factories.js';
 import { PipelineGraph } from './graph.js';
@@ -72,7 +73,7 @@ export class Agent {
     });
     agent = new Agent(config, logger, graph, telemetry, registry, store, server);
     await server.start();
-    const host: Host = { reportFatal: (err) => agent!.fatal(err) };
+    const host: Host = { reportFatal: (err) => agent!.fatal(err), admission: new Admission() };
     try {
       await graph.start(host);
     } catch (err) {

@@ -3,6 +3,7 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Admission } from './admission.js';
 import type { Signal, SignalData } from './pdata/model.js';
 import type { MetricRegistry } from './metric-registry.js';
 import type { Store } from './store/store.js';
@@ -28,6 +29,8 @@ export type SignalConsumers = { [S in Signal]?: Consumer<SignalData[S]> };
 export interface Host {
   /** Called by a component that hit an unrecoverable error after start. */
   reportFatal(err: Error): void;
+  /** Where intake limits are published (memory_limiter) and consulted before decoding (receivers). */
+  admission?: Admission;
 }
 
 /** Everything a factory needs to create one component instance. */

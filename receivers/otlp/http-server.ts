@@ -58,6 +58,8 @@ function fromFastifyError(err: { code?: string; message: string; statusCode?: nu
 export class OtlpHttpServer {
   private app: FastifyInstance | undefined;
   private boundPort = 0;
+  /** Bytes each request in progress has charged to the agent's admission. */
+  private readonly charged = new WeakMap<FastifyRequest, number>();
 
   constructor(private readonly config: OtlpHttpConfig, private readonly intake: Intake) {}
 
@@ -81,6 +83,18 @@ export class OtlpHttpServer {
     });
     app.addHook('onRequest', (req, reply, done) => {
       this.armRequestTimeout(req, reply);
+      // Admission on the declared size, before the body is read (a body over the limit gets 413 later).
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (req.method === 'POST' && Number.isFinite(declared) && declared > 0 && declared <= limit) {
+        try {
+          this.charge(req, reply, declared);
+        } catch (e) {
+          const err = asOutriderError(e);
+          this.intake.badRequest('http', err);
+          void this.sendError(req, reply, err);
+          return; // answered: the chain stops here
+        }
+      }
       done();
     });
     app.setNotFoundHandler((req, reply) =>
@@ -95,6 +109,9 @@ export class OtlpHttpServer {
           // fastify runs no body parser for a bodiless request without a Content-Type
           if (req.headers['content-type'] === undefined) throw errors.unsupportedMedia(`missing Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
           const raw = await decompress(req.body as Buffer, req.headers['content-encoding'], limit);
+          // a chunked body, or one that grew in decompression, is charged for the rest before decoding
+          const more = raw.length - (this.charged.get(req) ?? 0);
+          if (more > 0) this.charge(req, reply, more);
           data = decodeBody(signal, encoding, raw);
         } catch (e) {
           const err = asOutriderError(e);
@@ -135,6 +152,14 @@ export class OtlpHttpServer {
     const addr = app.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
     this.app = app;
+  }
+
+  /** Charges `bytes` of a request to the agent's admission until its response is done; throws DATA_REFUSED. */
+  private charge(req: FastifyRequest, reply: FastifyReply, bytes: number): void {
+    this.intake.admit(bytes);
+    const before = this.charged.get(req);
+    this.charged.set(req, (before ?? 0) + bytes);
+    if (before === undefined) reply.raw.once('close', () => this.intake.release(this.charged.get(req) ?? 0));
   }
 
   /**

@@ -22,7 +22,8 @@ export class OtlpReceiver implements Component {
     return { grpc: this.grpc?.address, http: this.http?.address };
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
+    this.intake.admission = host.admission;
     await this.grpc?.start();
     await this.http?.start();
   }
