@@ -20,6 +20,8 @@ const MIB = 1024 * 1024;
  * and the copies on the way.
  */
 export const REQUEST_EXPANSION = 5;
+/** Shortest time between two GC hints while memory is above the soft limit. */
+const GC_HINT_EVERY_MS = 100;
 
 /** Memory available to this process: the cgroup v2/v1 limit when set, else total RAM. */
 export function availableMemoryBytes(): number {
@@ -95,7 +97,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     this.refusing = this.rss >= this.limits.soft;
     if (this.refusing && this.gc) {
       const now = Date.now();
-      if (now - this.lastGc >= this.config.check_interval) {
+      if (now - this.lastGc >= Math.min(this.config.check_interval, GC_HINT_EVERY_MS)) {
         this.lastGc = now;
         this.gc();
       }
