@@ -49,6 +49,8 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   readonly mutates = false;
   private timer: NodeJS.Timeout | undefined;
   private refusing = false;
+  /** The state last logged (admissions between ticks change `refusing` without logging). */
+  private reported = false;
   private rss = 0;
   /** Resident bytes charged to admitted requests not yet answered. */
   private inFlight = 0;
@@ -82,9 +84,9 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
 
   /** Measures memory once and updates the refusing state (a check_interval tick). */
   check(): void {
-    const was = this.refusing;
     this.measureNow();
-    if (this.refusing !== was) {
+    if (this.refusing !== this.reported) {
+      this.reported = this.refusing;
       const mib = (this.rss / MIB).toFixed(0);
       if (this.refusing) this.settings.logger.warn({ rssMib: mib, softLimitMib: (this.limits.soft / MIB).toFixed(0) }, 'memory usage above the soft limit: refusing data');
       else this.settings.logger.info({ rssMib: mib }, 'memory usage back below the soft limit: accepting data');
