@@ -1,20 +1,12 @@
 // Schema-specific protobuf decoding of the OTLP common messages (AnyValue, KeyValue, Resource, scope).
 import { errors, OutriderError } from '../errors.js';
 import type { AnyValue, KeyValue, KvList, Resource, Scope } from './model.js';
-import { FieldTable, ProtoReader } from './proto-reader.js';
+import { ProtoReader } from './proto-reader.js';
+import { ANY_VALUE, ARRAY_VALUE, KEY_VALUE_LIST, KEY_VALUE, RESOURCE, SCOPE } from './proto-fields.js';
 
 /** Deepest nesting of array/kvlist AnyValues accepted (protects the stack from hostile input). */
 export const MAX_ANY_VALUE_DEPTH = 64;
 
-
-const ANY_VALUE = new FieldTable({
-  string_value: 0x0a, bool_value: 0x10, int_value: 0x18, double_value: 0x21, array_value: 0x2a, kvlist_value: 0x32, bytes_value: 0x3a,
-});
-const ARRAY_VALUE = new FieldTable({ values: 0x0a });
-const KEY_VALUE_LIST = new FieldTable({ values: 0x0a });
-const KEY_VALUE = new FieldTable({ key: 0x0a, value: 0x12 });
-const RESOURCE = new FieldTable({ attributes: 0x0a, dropped_attributes_count: 0x10, entity_refs: 0x1a });
-const SCOPE = new FieldTable({ name: 0x0a, version: 0x12, attributes: 0x1a, dropped_attributes_count: 0x20 });
 
 // Tags are (field << 3) | wire type: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 

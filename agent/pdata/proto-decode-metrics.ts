@@ -4,42 +4,11 @@ import type {
   ResourceMetrics, ScopeMetrics, SummaryDataPoint, ValueAtQuantile,
 } from './model.js';
 import { decodeKeyValue, decodeResource, decodeScope } from './proto-decode-common.js';
-import { FieldTable, type ProtoReader } from './proto-reader.js';
+import type { ProtoReader } from './proto-reader.js';
+import { RESOURCE_METRICS, SCOPE_METRICS, METRIC, DATA, NUMBER_POINT, HISTOGRAM_POINT, EXP_HISTOGRAM_POINT, BUCKETS, SUMMARY_POINT, QUANTILE, EXEMPLAR } from './proto-fields.js';
 
 const EMPTY = new Uint8Array(0);
 
-
-const RESOURCE_METRICS = new FieldTable({ resource: 0x0a, scope_metrics: 0x12, schema_url: 0x1a });
-const SCOPE_METRICS = new FieldTable({ scope: 0x0a, metrics: 0x12, schema_url: 0x1a });
-const METRIC = new FieldTable({
-  name: 0x0a, description: 0x12, unit: 0x1a, gauge: 0x2a, sum: 0x3a, histogram: 0x4a, exponential_histogram: 0x52, summary: 0x5a, metadata: 0x62,
-});
-const DATA: Record<MetricData['type'], FieldTable> = {
-  gauge: new FieldTable({ data_points: 0x0a }),
-  sum: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10, is_monotonic: 0x18 }),
-  histogram: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10 }),
-  exponentialHistogram: new FieldTable({ data_points: 0x0a, aggregation_temporality: 0x10 }),
-  summary: new FieldTable({ data_points: 0x0a }),
-};
-const NUMBER_POINT = new FieldTable({
-  start_time_unix_nano: 0x11, time_unix_nano: 0x19, as_double: 0x21, exemplars: 0x2a, as_int: 0x31, attributes: 0x3a, flags: 0x40,
-});
-const HISTOGRAM_POINT = new FieldTable({
-  start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, bucket_counts: 0x32, explicit_bounds: 0x3a,
-  exemplars: 0x42, attributes: 0x4a, flags: 0x50, min: 0x59, max: 0x61,
-});
-const EXP_HISTOGRAM_POINT = new FieldTable({
-  attributes: 0x0a, start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, scale: 0x30, zero_count: 0x39,
-  positive: 0x42, negative: 0x4a, flags: 0x50, exemplars: 0x5a, min: 0x61, max: 0x69, zero_threshold: 0x71,
-});
-const BUCKETS = new FieldTable({ offset: 0x08, bucket_counts: 0x12 });
-const SUMMARY_POINT = new FieldTable({
-  start_time_unix_nano: 0x11, time_unix_nano: 0x19, count: 0x21, sum: 0x29, quantile_values: 0x32, attributes: 0x3a, flags: 0x40,
-});
-const QUANTILE = new FieldTable({ quantile: 0x09, value: 0x11 });
-const EXEMPLAR = new FieldTable({
-  time_unix_nano: 0x11, as_double: 0x19, span_id: 0x22, trace_id: 0x2a, as_int: 0x31, filtered_attributes: 0x3a,
-});
 
 /** Decodes one length-delimited ResourceMetrics. */
 export function decodeResourceMetrics(r: ProtoReader): ResourceMetrics {

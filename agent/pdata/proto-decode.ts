@@ -5,32 +5,13 @@ import type {
 } from './model.js';
 import { decodeAnyValue, decodeKeyValue, decodeResource, decodeScope, decodeTop } from './proto-decode-common.js';
 import { decodeResourceMetrics } from './proto-decode-metrics.js';
-import { FieldTable, type ProtoReader } from './proto-reader.js';
+import type { ProtoReader } from './proto-reader.js';
+import { TRACES_REQUEST, METRICS_REQUEST, LOGS_REQUEST, RESOURCE_SPANS, SCOPE_SPANS, SPAN, EVENT, LINK, STATUS, RESOURCE_LOGS, SCOPE_LOGS, LOG_RECORD } from './proto-fields.js';
 
 const EMPTY = new Uint8Array(0);
 const TRACE_ID = 16;
 const SPAN_ID = 8;
 
-
-const TRACES_REQUEST = new FieldTable({ resource_spans: 0x0a });
-const METRICS_REQUEST = new FieldTable({ resource_metrics: 0x0a });
-const LOGS_REQUEST = new FieldTable({ resource_logs: 0x0a });
-const RESOURCE_SPANS = new FieldTable({ resource: 0x0a, scope_spans: 0x12, schema_url: 0x1a });
-const SCOPE_SPANS = new FieldTable({ scope: 0x0a, spans: 0x12, schema_url: 0x1a });
-const SPAN = new FieldTable({
-  trace_id: 0x0a, span_id: 0x12, trace_state: 0x1a, parent_span_id: 0x22, name: 0x2a, kind: 0x30, start_time_unix_nano: 0x39,
-  end_time_unix_nano: 0x41, attributes: 0x4a, dropped_attributes_count: 0x50, events: 0x5a, dropped_events_count: 0x60,
-  links: 0x6a, dropped_links_count: 0x70, status: 0x7a, flags: 0x85,
-});
-const EVENT = new FieldTable({ time_unix_nano: 0x09, name: 0x12, attributes: 0x1a, dropped_attributes_count: 0x20 });
-const LINK = new FieldTable({ trace_id: 0x0a, span_id: 0x12, trace_state: 0x1a, attributes: 0x22, dropped_attributes_count: 0x28, flags: 0x35 });
-const STATUS = new FieldTable({ message: 0x12, code: 0x18 });
-const RESOURCE_LOGS = new FieldTable({ resource: 0x0a, scope_logs: 0x12, schema_url: 0x1a });
-const SCOPE_LOGS = new FieldTable({ scope: 0x0a, log_records: 0x12, schema_url: 0x1a });
-const LOG_RECORD = new FieldTable({
-  time_unix_nano: 0x09, severity_number: 0x10, severity_text: 0x1a, body: 0x2a, attributes: 0x32, dropped_attributes_count: 0x38,
-  flags: 0x45, trace_id: 0x4a, span_id: 0x52, observed_time_unix_nano: 0x59, event_name: 0x62,
-});
 
 /**
  * Decodes an OTLP ExportTraceServiceRequest (or TracesData, the same wire shape).

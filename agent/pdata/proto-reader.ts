@@ -1,31 +1,9 @@
 // Low-level protobuf wire-format reader over a Uint8Array, bounds-checked, throwing INVALID_DATA.
 import { errors, type OutriderError } from '../errors.js';
+import { WIRE_NAMES, type FieldTable } from './proto-fields.js';
 
 /** Protobuf wire types. Groups (3, 4) are obsolete and rejected. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
-
-const WIRE_NAMES = ['varint', 'i64', 'length-delimited', 'group start', 'group end', 'i32', 'invalid', 'invalid'];
-
-/**
- * The fields one message defines, by field number: name and wire type. Decoders consult it only for
- * a tag they did not take, so a known field sent with the wrong wire type is refused (as protobuf's
- * own decoders do) while unknown fields are skipped.
- */
-export class FieldTable {
-  /** Wire type + 1 by field number; 0 where the message defines no such field. */
-  readonly wire: Uint8Array;
-  readonly names: string[] = [];
-
-  /** @param fields proto field name → tag, `(field << 3) | wireType`, as the decoder's switch reads it */
-  constructor(fields: Record<string, number>) {
-    const max = Math.max(0, ...Object.values(fields).map((t) => t >>> 3));
-    this.wire = new Uint8Array(max + 1);
-    for (const [name, tag] of Object.entries(fields)) {
-      this.wire[tag >>> 3] = (tag & 7) + 1;
-      this.names[tag >>> 3] = name;
-    }
-  }
-}
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 4294967296;
