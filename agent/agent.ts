@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { isDeepStrictEqual } from 'node:util';
 import type { CreateSettings, Factory, Host, Problem } from './component.js';
 import { formatProblem } from './component.js';
+import { ADMISSION, Admission } from './admission.js';
 import { systemClock, type Clock } from './clock.js';
 import { factoryMap } from './factories.js';
 import { PipelineGraph, type GraphNode } from './graph.js';
@@ -96,6 +97,7 @@ export class Agent {
     board.set('agent', 'starting');
     const agent = new Agent(config, logger, undefined as unknown as PipelineGraph, telemetry, board, clock, given, factories, opts);
     agent.apis.set(STATUS.name, board);
+    agent.apis.set(ADMISSION.name, new Admission());
     try {
       for (const s of createMetricsServices(telemetry, logger, () => clock.now())) await agent.startService(s);
       for (const d of config.services) await agent.startService(agent.createService(d));

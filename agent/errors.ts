@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'TOO_LARGE'           // body or message over the limit; permanent
   | 'UNSUPPORTED_MEDIA'   // wrong Content-Type
   | 'METHOD_NOT_ALLOWED'
+  | 'TIMEOUT'             // the client did not send its whole request in time; permanent
+  | 'ABORTED'             // the client went away before its request was complete
   | 'DATA_REFUSED'        // backpressure (memory, full queue); retryable
   | 'SHUTTING_DOWN'       // intake closed; retryable
   | 'EXPORT_FAILED'       // downstream failure; retryable unless said otherwise
@@ -24,6 +26,8 @@ const grpcOf: Record<ErrorCode, number> = {
   TOO_LARGE: GrpcCode.RESOURCE_EXHAUSTED,
   UNSUPPORTED_MEDIA: GrpcCode.INVALID_ARGUMENT,
   METHOD_NOT_ALLOWED: GrpcCode.UNIMPLEMENTED,
+  TIMEOUT: GrpcCode.DEADLINE_EXCEEDED,
+  ABORTED: GrpcCode.CANCELLED,
   DATA_REFUSED: GrpcCode.UNAVAILABLE,
   SHUTTING_DOWN: GrpcCode.UNAVAILABLE,
   EXPORT_FAILED: GrpcCode.UNAVAILABLE,
@@ -36,6 +40,8 @@ const httpOf: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   UNSUPPORTED_MEDIA: 415,
   METHOD_NOT_ALLOWED: 405,
+  TIMEOUT: 408,
+  ABORTED: 400,
   DATA_REFUSED: 503,
   SHUTTING_DOWN: 503,
   EXPORT_FAILED: 503,
@@ -68,6 +74,8 @@ export const errors = {
   tooLarge: (message: string) => new OutriderError('TOO_LARGE', message),
   unsupportedMedia: (message: string) => new OutriderError('UNSUPPORTED_MEDIA', message),
   methodNotAllowed: (message: string) => new OutriderError('METHOD_NOT_ALLOWED', message),
+  timeout: (message: string) => new OutriderError('TIMEOUT', message),
+  aborted: (message: string) => new OutriderError('ABORTED', message),
   dataRefused: (message: string, retryAfterS = 1) => new OutriderError('DATA_REFUSED', message, { retryAfterS }),
   shuttingDown: (what: string) => new OutriderError('SHUTTING_DOWN', `${what} is shutting down`, { retryAfterS: 1 }),
   exportFailed: (message: string, retryable: boolean, cause?: unknown) =>

@@ -69,3 +69,16 @@ export function networkFailure(err: unknown): ExportSendError {
   const label = e?.code ?? e?.name ?? 'error';
   return new ExportSendError(`network ${label}`, `network: ${e?.message ?? String(err)}`, true, undefined, err);
 }
+
+/** What OpenSSL says when the server answered a TLS handshake in plaintext (HTTP/1.1 or HTTP/2 bytes). */
+const PLAINTEXT_PEER = /wrong version number|WRONG_VERSION_NUMBER|packet length too long|http request/i;
+
+/**
+ * The same failure with a hint when TLS met a plaintext server, e.g. "… wrong version number (the
+ * endpoint may be plaintext: set tls.insecure: true)"; `fix` names the switch of the exporter at hand.
+ */
+export function withPlaintextHint(err: ExportSendError, fix: string): ExportSendError {
+  if (!PLAINTEXT_PEER.test(err.message)) return err;
+  const message = `${err.message.replace(/:\s*$/, '')} (the endpoint may be plaintext: ${fix})`;
+  return new ExportSendError(err.failure, message, err.retryable, err.retryAfterMs, err.cause);
+}

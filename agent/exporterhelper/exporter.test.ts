@@ -11,6 +11,7 @@ import { createQueuedExporter } from './exporter.js';
 import type { ExportRequest } from './request.js';
 import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import type { SendResult, Transport } from './transport.js';
+import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { until } from '../../test/kit/until.js';
 
@@ -35,8 +36,9 @@ class FakeTransport implements Transport {
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
-function setup(over: Record<string, unknown> = {}, store?: Store) {
+function setup(over: Record<string, unknown> = {}, store?: Store, logger?: Logger) {
   const t = exporterTestSettings('otlp/test', store);
+  if (logger) t.settings.logger = logger;
   const transport = new FakeTransport();
   const exporter = createQueuedExporter({ settings: t.settings, config: baseConfig(over), signals: ['traces', 'metrics'], createTransport: () => transport });
   return { ...t, transport, exporter };
@@ -173,6 +175,24 @@ describe('queued exporter', () => {
     expect((await second.readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}']).toBe(15);
     expect(second.store.handle.prepare('SELECT count(*) AS n FROM export_queue').get()).toEqual({ n: 0 });
     second.store.close();
+  });
+
+  it('at shutdown with the backend down, logs how many requests and items stay on disk for the next start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outrider-exp-'));
+    dirs.push(dir);
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } });
+    const t = setup({ sending_queue: { storage: 'sqlite', drain_timeout: '2s' } }, new Store(join(dir, 'outrider.db')), logger);
+    t.transport.behaviour = async () => { throw new ExportSendError('grpc UNAVAILABLE', 'connection refused', true); };
+    await t.exporter.start(t.host);
+    for (let i = 0; i < 4; i++) await t.exporter.traces!.consume(sampleTraces(3, i));
+    await until(() => t.transport.attempts > 0);
+    await t.exporter.shutdown();
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; requests?: number; items?: number });
+    const onDisk = logged.find((l) => /stay on disk/.test(l.msg));
+    expect(onDisk).toMatchObject({ requests: 4, items: 12 });
+    expect(onDisk!.msg).toMatch(/4 requests \(12 items\) stay on disk for the next start/);
+    t.store.close();
   });
 
   it('without a queue, consume waits for the send and reports its failure', async () => {

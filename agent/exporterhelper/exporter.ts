@@ -130,7 +130,11 @@ class QueuedExporter {
       await settleWithin(this.opts.settings.clock, [...this.senders, ...this.direct], ABORT_GRACE_MS);
     }
     if (this.queue instanceof SqliteQueue) {
-      try { this.queue.flush(); } catch (err) { this.log.error({ err }, `${this.id}: flushing the sending queue failed`); }
+      try {
+        this.queue.flush();
+        const { requests, items } = this.queue.onDisk();
+        if (requests > 0) this.log.warn({ exporter: this.id, requests, items }, `${this.id}: ${requests} requests (${items} items) stay on disk for the next start`);
+      } catch (err) { this.log.error({ err }, `${this.id}: flushing the sending queue failed`); }
     }
     this.metrics.close();
     await this.transport?.close();
@@ -209,10 +213,7 @@ class QueuedExporter {
   private reportLeft(left: Slot[]): void {
     if (left.length === 0) return;
     const items = left.reduce((n, s) => n + s.items, 0);
-    if (this.queue?.durable) {
-      this.log.info({ exporter: this.id, requests: left.length, items }, `${this.id}: ${left.length} queued requests (${items} items) stay on disk for the next start`);
-      return;
-    }
+    if (this.queue?.durable) return; // counted from the disk once the queue is flushed
     for (const s of left) this.metrics.failed(s.signal, s.items, 'shutdown');
     this.log.warn({ exporter: this.id, requests: left.length, items }, `${this.id}: drain timeout passed, lost ${left.length} queued requests (${items} items)`);
   }

@@ -59,6 +59,13 @@ export class SqliteQueue extends SendingQueue {
     return { requests: rows.length, items };
   }
 
+  /** Requests and items this exporter has on disk (committed rows); what the next start resumes after a flush. */
+  onDisk(): { requests: number; items: number } {
+    const row = this.db.prepare('SELECT count(*) AS requests, coalesce(sum(items), 0) AS items FROM export_queue WHERE exporter = ?')
+      .get(this.exporterId) as { requests: number; items: number };
+    return { requests: row.requests, items: row.items };
+  }
+
   /** Commits pending inserts and deletes now (also called at shutdown before the store closes). */
   flush(): void {
     if (this.scheduled) { clearImmediate(this.scheduled); this.scheduled = undefined; }

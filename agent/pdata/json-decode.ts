@@ -2,7 +2,7 @@
 import { errors, OutriderError } from '../errors.js';
 import { decodeMetric } from './json-decode-metrics.js';
 import {
-  anyValue, array, enumValue, fail, hexId, type Json, keyValues, optObject, resource, scope, string, uint32, uint64,
+  anyValue, array, enumValue, fail, hexId, hexIdAnySize, type Json, keyValues, optObject, resource, scope, string, uint32, uint64,
 } from './json-read.js';
 import type { LogRecord, LogsData, MetricsData, Span, TracesData } from './model.js';
 
@@ -42,7 +42,8 @@ function guard<T>(decode: () => T): T {
 
 /**
  * Decodes an OTLP/JSON ExportTraceServiceRequest. Unknown (including snake_case) keys are ignored;
- * traceId/spanId are hex of 32/16 digits, or "" for none; int64s may be numbers or decimal strings.
+ * ids are hex, or "" for none (span and link ids of the wrong size are kept for the receiver to reject
+ * those spans alone); int64s may be numbers or decimal strings.
  * @param body JSON text, its UTF-8 bytes (a Uint8Array or Buffer), or an already-parsed value
  * @throws OutriderError INVALID_DATA with the key path of the first bad value
  */
@@ -75,10 +76,10 @@ function decodeSpan(v: unknown, p: string): Span {
   const s = optObject(v, p) ?? {};
   const st = optObject(s.status, `${p}.status`) ?? {};
   return {
-    traceId: hexId(s.traceId, `${p}.traceId`, 16),
-    spanId: hexId(s.spanId, `${p}.spanId`, 8),
+    traceId: hexIdAnySize(s.traceId, `${p}.traceId`, 16),
+    spanId: hexIdAnySize(s.spanId, `${p}.spanId`, 8),
     traceState: string(s.traceState, `${p}.traceState`),
-    parentSpanId: hexId(s.parentSpanId, `${p}.parentSpanId`, 8),
+    parentSpanId: hexIdAnySize(s.parentSpanId, `${p}.parentSpanId`, 8),
     flags: uint32(s.flags, `${p}.flags`),
     name: string(s.name, `${p}.name`),
     kind: enumValue(s.kind, `${p}.kind`, SPAN_KIND),
@@ -101,8 +102,8 @@ function decodeSpan(v: unknown, p: string): Span {
       const pl = `${p}.links[${i}]`;
       const l = optObject(lv, pl) ?? {};
       return {
-        traceId: hexId(l.traceId, `${pl}.traceId`, 16),
-        spanId: hexId(l.spanId, `${pl}.spanId`, 8),
+        traceId: hexIdAnySize(l.traceId, `${pl}.traceId`, 16),
+        spanId: hexIdAnySize(l.spanId, `${pl}.spanId`, 8),
         traceState: string(l.traceState, `${pl}.traceState`),
         attributes: keyValues(l.attributes, `${pl}.attributes`),
         droppedAttributesCount: uint32(l.droppedAttributesCount, `${pl}.droppedAttributesCount`),

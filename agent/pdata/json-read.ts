@@ -130,6 +130,17 @@ export function hexId(v: unknown, path: string, size: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * A span or link id: hex (either case) of any whole number of bytes, or ''. Its size is not checked
+ * here: the receiver rejects the spans whose ids are not `size` bytes, and keeps the rest.
+ */
+export function hexIdAnySize(v: unknown, path: string, size: number): Uint8Array {
+  if (v === undefined || v === null || v === '') return EMPTY;
+  const bytes = typeof v === 'string' ? tryFromHex(v) : undefined;
+  if (bytes === undefined) fail(path, `expected ${size * 2} hex digits, got ${describe(v)}`);
+  return bytes;
+}
+
 /** Standard or URL-safe base64 bytes; absent reads as empty. */
 export function base64(v: unknown, path: string): Uint8Array {
   if (v === undefined || v === null || v === '') return EMPTY;

@@ -81,6 +81,13 @@ describe('OTLP/JSON decoding rules', () => {
     expect(decodeTracesJson(body({ traceId: '', spanId: '' })).resourceSpans[0].scopeSpans[0].spans[0].traceId.length).toBe(0);
   });
 
+  it('keeps span, parent and link ids of the wrong length, for the receiver to reject only those spans', () => {
+    const span = decodeTracesJson(body({ traceId: TRACE.slice(2), spanId: `${SPAN}ab`, parentSpanId: 'abcdef', links: [{ traceId: `${TRACE}00`, spanId: 'ab' }] }))
+      .resourceSpans[0].scopeSpans[0].spans[0];
+    expect([span.traceId.length, span.spanId.length, span.parentSpanId.length]).toEqual([15, 9, 3]);
+    expect([span.links[0].traceId.length, span.links[0].spanId.length]).toEqual([17, 1]);
+  });
+
   it('ignores unknown and snake_case keys', () => {
     const td = decodeTracesJson({
       resource_spans: [{}], extra: 1,
@@ -104,7 +111,7 @@ describe('OTLP/JSON decoding rules', () => {
 
   const bad: [string, unknown, string][] = [
     ['spans not an array', { resourceSpans: [{ scopeSpans: [{ spans: {} }] }] }, 'resourceSpans[0].scopeSpans[0].spans: expected an array'],
-    ['a 15-byte traceId', { resourceSpans: [{ scopeSpans: [{}, { spans: [{}, {}, {}, { traceId: TRACE.slice(2) }] }] }] },
+    ['a traceId of odd length', { resourceSpans: [{ scopeSpans: [{}, { spans: [{}, {}, {}, { traceId: TRACE.slice(1) }] }] }] },
       'resourceSpans[0].scopeSpans[1].spans[3].traceId: expected 32 hex digits'],
     ['a non-hex spanId', body({ spanId: 'zzzzzzzzzzzzzzzz' }), 'spans[0].spanId: expected 16 hex digits'],
     ['a fractional int64', body({ attributes: [{ key: 'k', value: { intValue: 1.5 } }] }), 'attributes[0].value.intValue: expected an int64'],

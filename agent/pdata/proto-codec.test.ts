@@ -148,25 +148,42 @@ describe('protobuf decoding rules', () => {
     expect(d?.type === 'histogram' && [d.dataPoints[0].bucketCounts, d.dataPoints[0].explicitBounds]).toEqual([[5, 6], [2.5]]);
   });
 
-  const cases: [string, number[], RegExp][] = [
+  const cases: [string, number[], RegExp, ('traces' | 'metrics' | 'logs')?][] = [
     ['truncated length', [0x0a, 0x05, 0x12], /truncated length-delimited field 1 at offset 1 of ExportTraceServiceRequest/],
     ['nested truncation', [0x0a, 0x04, 0x12, 0x05, 0x00, 0x00], /truncated length-delimited field 2 at offset 3 of ResourceSpans/],
     ['group wire type', [0x0b], /group wire type/],
     ['invalid wire type', [0x0e], /invalid wire type 6/],
     ['field number 0', [0x02, 0x00], /field number 0/],
-    ['varint too long', [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], /varint longer than 10 bytes/],
-    ['truncated fixed64', [0x09, 0x01, 0x02], /truncated fixed64/],
-    ['bad trace id length', [0x0a, 0x09, 0x12, 0x07, 0x12, 0x05, 0x0a, 0x03, 0x01, 0x02, 0x03], /id of 3 bytes \(expected 0 or 16\) in field 1 at offset 7 of Span/],
+    ['varint too long', [0x78, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], /varint longer than 10 bytes/],
+    ['truncated fixed64', [0x79, 0x01, 0x02], /truncated fixed64/],
+    ['a known field with the wrong wire type', [0x0a, 0x02, 0x10, 0x01],
+      /field 2 \(scope_spans\) with wire type 0 \(varint\), expected 2 \(length-delimited\) at offset 2 of ResourceSpans/],
+    ['a span id sent as fixed64', [0x0a, 0x0d, 0x12, 0x0b, 0x12, 0x09, 0x11, 1, 2, 3, 4, 5, 6, 7, 8],
+      /field 2 \(span_id\) with wire type 1 \(i64\), expected 2 \(length-delimited\) at offset 6 of Span/],
+    ['a log body sent as a varint', [0x0a, 0x06, 0x12, 0x04, 0x12, 0x02, 0x28, 0x01],
+      /field 5 \(body\) with wire type 0 \(varint\), expected 2 \(length-delimited\)/, 'logs'],
+    ['a histogram count sent as a varint', [0x0a, 0x0a, 0x12, 0x08, 0x12, 0x06, 0x4a, 0x04, 0x0a, 0x02, 0x20, 0x01],
+      /field 4 \(count\) with wire type 0 \(varint\), expected 1 \(i64\) at offset 10 of HistogramDataPoint/, 'metrics'],
   ];
-  for (const [name, bytes, message] of cases) {
+  const decoders = { traces: decodeTracesRequest, metrics: decodeMetricsRequest, logs: decodeLogsRequest };
+  for (const [name, bytes, message, signal = 'traces'] of cases) {
     it(`rejects ${name} with INVALID_DATA`, () => {
       let err: unknown;
-      try { decodeTracesRequest(new Uint8Array(bytes)); } catch (e) { err = e; }
+      try { decoders[signal](new Uint8Array(bytes)); } catch (e) { err = e; }
       expect(err).toBeInstanceOf(OutriderError);
       expect((err as OutriderError).code).toBe('INVALID_DATA');
       expect((err as OutriderError).message).toMatch(message);
     });
   }
+
+  it('keeps span, parent and link ids of any length, for the receiver to reject only those spans', () => {
+    const td = makeTracesData({ spansPerResource: 2 });
+    const span = td.resourceSpans[0].scopeSpans[0].spans[1];
+    span.traceId = new Uint8Array(17).fill(1);
+    span.parentSpanId = new Uint8Array([1, 2, 3]);
+    span.links = [{ traceId: new Uint8Array(15).fill(2), spanId: new Uint8Array(9).fill(3), traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 }];
+    expect(decodeTracesRequest(encodeTracesRequest(td))).toEqual(td);
+  });
 
   it('rejects AnyValue nesting deeper than 64', () => {
     let v: unknown = 'leaf';

@@ -2,9 +2,11 @@
 import { errors, OutriderError } from '../errors.js';
 import type { AnyValue, KeyValue, KvList, Resource, Scope } from './model.js';
 import { ProtoReader } from './proto-reader.js';
+import { ANY_VALUE, ARRAY_VALUE, KEY_VALUE_LIST, KEY_VALUE, RESOURCE, SCOPE } from './proto-fields.js';
 
 /** Deepest nesting of array/kvlist AnyValues accepted (protects the stack from hostile input). */
 export const MAX_ANY_VALUE_DEPTH = 64;
+
 
 // Tags are (field << 3) | wire type: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 
@@ -24,7 +26,7 @@ export function decodeAnyValue(r: ProtoReader): AnyValue {
       case 0x2a: v = decodeArrayValue(r); break;
       case 0x32: v = { kvlistValue: decodeKeyValueList(r) } satisfies KvList; break;
       case 0x3a: v = r.bytes(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, ANY_VALUE);
     }
   }
   r.msg = prev;
@@ -41,7 +43,7 @@ function decodeArrayValue(r: ProtoReader): AnyValue[] {
   while (r.pos < r.end) {
     const t = r.tag();
     if (t === 0x0a) values.push(decodeAnyValue(r));
-    else r.skip(t);
+    else r.skipOther(t, ARRAY_VALUE);
   }
   r.depth--;
   r.msg = prev;
@@ -58,7 +60,7 @@ function decodeKeyValueList(r: ProtoReader): KeyValue[] {
   while (r.pos < r.end) {
     const t = r.tag();
     if (t === 0x0a) values.push(decodeKeyValue(r));
-    else r.skip(t);
+    else r.skipOther(t, KEY_VALUE_LIST);
   }
   r.depth--;
   r.msg = prev;
@@ -77,7 +79,7 @@ export function decodeKeyValue(r: ProtoReader): KeyValue {
     const t = r.tag();
     if (t === 0x0a) key = r.string();
     else if (t === 0x12) value = decodeAnyValue(r);
-    else r.skip(t);
+    else r.skipOther(t, KEY_VALUE);
   }
   r.msg = prev;
   r.leave(outer);
@@ -94,7 +96,7 @@ export function decodeResource(r: ProtoReader): Resource {
     const t = r.tag();
     if (t === 0x0a) res.attributes.push(decodeKeyValue(r));
     else if (t === 0x10) res.droppedAttributesCount = r.uint32();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE);
   }
   r.msg = prev;
   r.leave(outer);
@@ -114,7 +116,7 @@ export function decodeScope(r: ProtoReader): Scope {
       case 0x12: scope.version = r.string(); break;
       case 0x1a: scope.attributes.push(decodeKeyValue(r)); break;
       case 0x20: scope.droppedAttributesCount = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, SCOPE);
     }
   }
   r.msg = prev;

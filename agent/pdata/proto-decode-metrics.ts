@@ -5,8 +5,10 @@ import type {
 } from './model.js';
 import { decodeKeyValue, decodeResource, decodeScope } from './proto-decode-common.js';
 import type { ProtoReader } from './proto-reader.js';
+import { RESOURCE_METRICS, SCOPE_METRICS, METRIC, DATA, NUMBER_POINT, HISTOGRAM_POINT, EXP_HISTOGRAM_POINT, BUCKETS, SUMMARY_POINT, QUANTILE, EXEMPLAR } from './proto-fields.js';
 
 const EMPTY = new Uint8Array(0);
+
 
 /** Decodes one length-delimited ResourceMetrics. */
 export function decodeResourceMetrics(r: ProtoReader): ResourceMetrics {
@@ -19,7 +21,7 @@ export function decodeResourceMetrics(r: ProtoReader): ResourceMetrics {
     if (t === 0x12) rm.scopeMetrics.push(decodeScopeMetrics(r));
     else if (t === 0x0a) rm.resource = decodeResource(r);
     else if (t === 0x1a) rm.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_METRICS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -36,7 +38,7 @@ function decodeScopeMetrics(r: ProtoReader): ScopeMetrics {
     if (t === 0x12) sm.metrics.push(decodeMetric(r));
     else if (t === 0x0a) sm.scope = decodeScope(r);
     else if (t === 0x1a) sm.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_METRICS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -60,7 +62,7 @@ function decodeMetric(r: ProtoReader): Metric {
       case 0x52: m.data = decodeData(r, 'exponentialHistogram'); break;
       case 0x5a: m.data = decodeData(r, 'summary'); break;
       case 0x62: m.metadata.push(decodeKeyValue(r)); break;
-      default: r.skip(t);
+      default: r.skipOther(t, METRIC);
     }
   }
   r.msg = prev;
@@ -91,7 +93,7 @@ function decodeData(r: ProtoReader, type: MetricData['type']): MetricData {
       }
     } else if (t === 0x10 && type !== 'gauge' && type !== 'summary') temporality = r.int32();
     else if (t === 0x18 && type === 'sum') monotonic = r.bool();
-    else r.skip(t);
+    else r.skipOther(t, DATA[type]);
   }
   r.msg = prev;
   r.leave(outer);
@@ -120,7 +122,7 @@ function decodeNumberPoint(r: ProtoReader): NumberDataPoint {
       case 0x31: p.value = r.sfixed64(); break;
       case 0x2a: p.exemplars.push(decodeExemplar(r)); break;
       case 0x40: p.flags = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, NUMBER_POINT);
     }
   }
   r.msg = prev;
@@ -152,7 +154,7 @@ function decodeHistogramPoint(r: ProtoReader): HistogramDataPoint {
       case 0x50: p.flags = r.uint32(); break;
       case 0x59: p.min = r.double(); break;
       case 0x61: p.max = r.double(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, HISTOGRAM_POINT);
     }
   }
   r.msg = prev;
@@ -193,7 +195,7 @@ function decodeExpHistogramPoint(r: ProtoReader): ExponentialHistogramDataPoint 
       case 0x61: p.min = r.double(); break;
       case 0x69: p.max = r.double(); break;
       case 0x71: p.zeroThreshold = r.double(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EXP_HISTOGRAM_POINT);
     }
   }
   r.msg = prev;
@@ -214,7 +216,7 @@ function decodeBuckets(r: ProtoReader): ExpBuckets {
       while (r.pos < r.end) b.bucketCounts.push(r.uint64Number());
       r.leave(o);
     } else if (t === 0x10) b.bucketCounts.push(r.uint64Number());
-    else r.skip(t);
+    else r.skipOther(t, BUCKETS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -238,7 +240,7 @@ function decodeSummaryPoint(r: ProtoReader): SummaryDataPoint {
       case 0x29: p.sum = r.double(); break;
       case 0x32: p.quantileValues.push(decodeQuantile(r)); break;
       case 0x40: p.flags = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, SUMMARY_POINT);
     }
   }
   r.msg = prev;
@@ -255,7 +257,7 @@ function decodeQuantile(r: ProtoReader): ValueAtQuantile {
     const t = r.tag();
     if (t === 0x09) q.quantile = r.double();
     else if (t === 0x11) q.value = r.double();
-    else r.skip(t);
+    else r.skipOther(t, QUANTILE);
   }
   r.msg = prev;
   r.leave(outer);
@@ -276,7 +278,7 @@ function decodeExemplar(r: ProtoReader): Exemplar {
       case 0x31: e.value = r.sfixed64(); break;
       case 0x22: e.spanId = r.id(8); break;
       case 0x2a: e.traceId = r.id(16); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EXEMPLAR);
     }
   }
   r.msg = prev;

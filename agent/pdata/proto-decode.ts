@@ -6,14 +6,17 @@ import type {
 import { decodeAnyValue, decodeKeyValue, decodeResource, decodeScope, decodeTop } from './proto-decode-common.js';
 import { decodeResourceMetrics } from './proto-decode-metrics.js';
 import type { ProtoReader } from './proto-reader.js';
+import { TRACES_REQUEST, METRICS_REQUEST, LOGS_REQUEST, RESOURCE_SPANS, SCOPE_SPANS, SPAN, EVENT, LINK, STATUS, RESOURCE_LOGS, SCOPE_LOGS, LOG_RECORD } from './proto-fields.js';
 
 const EMPTY = new Uint8Array(0);
 const TRACE_ID = 16;
 const SPAN_ID = 8;
 
+
 /**
  * Decodes an OTLP ExportTraceServiceRequest (or TracesData, the same wire shape).
- * Unknown fields are skipped; ids are copied out of `buf`; ids must be empty, 16 (trace) or 8 (span) bytes.
+ * Unknown fields are skipped; ids are copied out of `buf`. Span and link ids of any length are kept:
+ * the receiver rejects those spans alone (partial success) rather than the whole request.
  * @throws OutriderError INVALID_DATA naming the problem, offset and message, on any malformed input
  */
 export function decodeTracesRequest(buf: Uint8Array): TracesData {
@@ -22,7 +25,7 @@ export function decodeTracesRequest(buf: Uint8Array): TracesData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceSpans.push(decodeResourceSpans(r));
-      else r.skip(t);
+      else r.skipOther(t, TRACES_REQUEST);
     }
     return { resourceSpans };
   });
@@ -38,7 +41,7 @@ export function decodeMetricsRequest(buf: Uint8Array): MetricsData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceMetrics.push(decodeResourceMetrics(r));
-      else r.skip(t);
+      else r.skipOther(t, METRICS_REQUEST);
     }
     return { resourceMetrics };
   });
@@ -54,7 +57,7 @@ export function decodeLogsRequest(buf: Uint8Array): LogsData {
     while (r.pos < r.end) {
       const t = r.tag();
       if (t === 0x0a) resourceLogs.push(decodeResourceLogs(r));
-      else r.skip(t);
+      else r.skipOther(t, LOGS_REQUEST);
     }
     return { resourceLogs };
   });
@@ -72,7 +75,7 @@ function decodeResourceSpans(r: ProtoReader): ResourceSpans {
     if (t === 0x12) rs.scopeSpans.push(decodeScopeSpans(r));
     else if (t === 0x0a) rs.resource = decodeResource(r);
     else if (t === 0x1a) rs.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_SPANS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -89,7 +92,7 @@ function decodeScopeSpans(r: ProtoReader): ScopeSpans {
     if (t === 0x12) ss.spans.push(decodeSpan(r));
     else if (t === 0x0a) ss.scope = decodeScope(r);
     else if (t === 0x1a) ss.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_SPANS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -109,10 +112,10 @@ function decodeSpan(r: ProtoReader): Span {
     const t = r.tag();
     switch (t) {
       case 0x4a: span.attributes.push(decodeKeyValue(r)); break;
-      case 0x0a: span.traceId = r.id(TRACE_ID); break;
-      case 0x12: span.spanId = r.id(SPAN_ID); break;
+      case 0x0a: span.traceId = r.bytes(); break;
+      case 0x12: span.spanId = r.bytes(); break;
       case 0x1a: span.traceState = r.string(); break;
-      case 0x22: span.parentSpanId = r.id(SPAN_ID); break;
+      case 0x22: span.parentSpanId = r.bytes(); break;
       case 0x2a: span.name = r.string(); break;
       case 0x30: span.kind = r.int32(); break;
       case 0x39: span.startTimeUnixNano = r.fixed64(); break;
@@ -124,7 +127,7 @@ function decodeSpan(r: ProtoReader): Span {
       case 0x70: span.droppedLinksCount = r.uint32(); break;
       case 0x7a: span.status = decodeStatus(r); break;
       case 0x85: span.flags = r.fixed32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, SPAN);
     }
   }
   r.msg = prev;
@@ -144,7 +147,7 @@ function decodeEvent(r: ProtoReader): SpanEvent {
       case 0x12: ev.name = r.string(); break;
       case 0x1a: ev.attributes.push(decodeKeyValue(r)); break;
       case 0x20: ev.droppedAttributesCount = r.uint32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, EVENT);
     }
   }
   r.msg = prev;
@@ -160,13 +163,13 @@ function decodeLink(r: ProtoReader): SpanLink {
   while (r.pos < r.end) {
     const t = r.tag();
     switch (t) {
-      case 0x0a: link.traceId = r.id(TRACE_ID); break;
-      case 0x12: link.spanId = r.id(SPAN_ID); break;
+      case 0x0a: link.traceId = r.bytes(); break;
+      case 0x12: link.spanId = r.bytes(); break;
       case 0x1a: link.traceState = r.string(); break;
       case 0x22: link.attributes.push(decodeKeyValue(r)); break;
       case 0x28: link.droppedAttributesCount = r.uint32(); break;
       case 0x35: link.flags = r.fixed32(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, LINK);
     }
   }
   r.msg = prev;
@@ -183,7 +186,7 @@ function decodeStatus(r: ProtoReader): SpanStatus {
     const t = r.tag();
     if (t === 0x12) status.message = r.string();
     else if (t === 0x18) status.code = r.int32();
-    else r.skip(t);
+    else r.skipOther(t, STATUS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -202,7 +205,7 @@ function decodeResourceLogs(r: ProtoReader): ResourceLogs {
     if (t === 0x12) rl.scopeLogs.push(decodeScopeLogs(r));
     else if (t === 0x0a) rl.resource = decodeResource(r);
     else if (t === 0x1a) rl.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, RESOURCE_LOGS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -219,7 +222,7 @@ function decodeScopeLogs(r: ProtoReader): ScopeLogs {
     if (t === 0x12) sl.logRecords.push(decodeLogRecord(r));
     else if (t === 0x0a) sl.scope = decodeScope(r);
     else if (t === 0x1a) sl.schemaUrl = r.string();
-    else r.skip(t);
+    else r.skipOther(t, SCOPE_LOGS);
   }
   r.msg = prev;
   r.leave(outer);
@@ -248,7 +251,7 @@ function decodeLogRecord(r: ProtoReader): LogRecord {
       case 0x4a: lr.traceId = r.id(TRACE_ID); break;
       case 0x52: lr.spanId = r.id(SPAN_ID); break;
       case 0x62: lr.eventName = r.string(); break;
-      default: r.skip(t);
+      default: r.skipOther(t, LOG_RECORD);
     }
   }
   r.msg = prev;

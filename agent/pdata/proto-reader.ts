@@ -1,5 +1,6 @@
 // Low-level protobuf wire-format reader over a Uint8Array, bounds-checked, throwing INVALID_DATA.
 import { errors, type OutriderError } from '../errors.js';
+import { WIRE_NAMES, type FieldTable } from './proto-fields.js';
 
 /** Protobuf wire types. Groups (3, 4) are obsolete and rejected. */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
@@ -267,6 +268,21 @@ export class ProtoReader {
     const str = this.text.toString('latin1', p, e);
     this.cache[slot] = str;
     return str;
+  }
+
+  /**
+   * Skips a field the decoder did not take (the tag was just read): an unknown field, or a known one
+   * the decoder does not keep. A known field with another wire type than its own is malformed.
+   */
+  skipOther(tag: number, fields: FieldTable): void {
+    const f = tag >>> 3;
+    const wt = tag & 7;
+    const expected = f < fields.wire.length ? fields.wire[f] - 1 : -1;
+    if (expected >= 0 && expected !== wt && (wt <= WireType.LEN || wt === WireType.I32)) {
+      const tagStart = this.pos - (tag < 0x80 ? 1 : tag < 0x4000 ? 2 : tag < 0x200000 ? 3 : tag < 0x10000000 ? 4 : 5);
+      throw this.fail(`field ${f} (${fields.names[f]}) with wire type ${wt} (${WIRE_NAMES[wt]}), expected ${expected} (${WIRE_NAMES[expected]})`, tagStart);
+    }
+    this.skip(tag);
   }
 
   /** Skips the payload of a field whose tag was just read. */

@@ -1,6 +1,6 @@
 // OTLP/gRPC transport: raw encoded requests over @grpc/grpc-js unary calls, failures classified for retry.
 import * as grpc from '@grpc/grpc-js';
-import { classifyGrpc } from '../../agent/exporterhelper/classify.js';
+import { classifyGrpc, withPlaintextHint } from '../../agent/exporterhelper/classify.js';
 import type { ExportRequest } from '../../agent/exporterhelper/request.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
 import type { SendOptions, SendResult, Transport } from '../../agent/exporterhelper/transport.js';
@@ -31,6 +31,8 @@ export class GrpcTransport implements Transport {
   readonly target: string;
   private readonly client: grpc.Client;
   private readonly metadata: grpc.Metadata;
+  /** Whether the channel speaks TLS. */
+  private readonly tls: boolean;
 
   /** @throws BAD_CONFIG when a TLS file cannot be read */
   constructor(who: string, cfg: OtlpConfig) {
@@ -45,6 +47,7 @@ export class GrpcTransport implements Transport {
       'grpc.enable_retries': 0,
       ...(cfg.tls.server_name_override ? { 'grpc.ssl_target_name_override': cfg.tls.server_name_override, 'grpc.default_authority': cfg.tls.server_name_override } : {}),
     };
+    this.tls = !(ep.scheme === 'http' || (ep.scheme === undefined && cfg.tls.insecure));
     this.client = new grpc.Client(ep.target, credentialsOf(who, cfg, ep.scheme), options);
     this.metadata = new grpc.Metadata();
     for (const [k, v] of Object.entries(cfg.headers)) this.metadata.set(k.toLowerCase(), v);
@@ -61,7 +64,8 @@ export class GrpcTransport implements Transport {
           opts.signal?.removeEventListener('abort', onAbort);
           if (err) {
             const details = err.metadata?.get('grpc-status-details-bin')[0];
-            reject(classifyGrpc(err.code, err.details || err.message, Buffer.isBuffer(details) ? details : undefined));
+            const failure = classifyGrpc(err.code, err.details || err.message, Buffer.isBuffer(details) ? details : undefined);
+            reject(this.tls ? withPlaintextHint(failure, 'set tls.insecure: true, or use an http:// endpoint') : failure);
             return;
           }
           try {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
@@ -130,6 +131,23 @@ describe('otlp exporter over gRPC', () => {
     const { exp } = await exporter({ endpoint: `https://127.0.0.1:${s.port}`, tls: { ca_file: certs.caFile, cert_file: certs.clientCert, key_file: certs.clientKey } });
     await exp.traces!.consume(sampleTraces(2));
     await until(() => s.spans() === 2);
+  });
+
+  it('with TLS (the default) against a plaintext endpoint, says the endpoint may be plaintext and tls.insecure: true is the switch', async () => {
+    const s = await sink();
+    const t = exporterTestSettings('otlp/test');
+    const lines: string[] = [];
+    t.settings.logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } });
+    const exp = otlpExporterFactory.create(t.settings, otlpExporterFactory.parse({
+      endpoint: `127.0.0.1:${s.port}`, sending_queue: { enabled: false }, retry_on_failure: { initial_interval: '50ms', max_elapsed_time: '200ms' },
+    }), ['traces']);
+    await exp.start(t.host);
+    open.push(exp);
+    const err = await exp.traces!.consume(sampleTraces(1)).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/wrong version number|ssl|tls/i);
+    expect(err?.message).toMatch(/endpoint may be plaintext.*tls\.insecure: true/);
+    expect(lines.join('\n')).toMatch(/endpoint may be plaintext.*tls\.insecure: true/);
+    expect(s.spans()).toBe(0);
   });
 
   it('refuses an unverifiable server (retryable), unless insecure_skip_verify', async () => {

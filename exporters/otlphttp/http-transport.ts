@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { classifyHttp, networkFailure } from '../../agent/exporterhelper/classify.js';
+import { classifyHttp, networkFailure, withPlaintextHint } from '../../agent/exporterhelper/classify.js';
 import type { ExportRequest } from '../../agent/exporterhelper/request.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
 import type { SendOptions, SendResult, Transport } from '../../agent/exporterhelper/transport.js';
@@ -55,7 +55,7 @@ export class HttpTransport implements Transport {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, payload: Buffer.concat(chunks) }));
         res.on('error', (err) => reject(networkFailure(err)));
       });
-      r.on('error', (err) => reject(networkFailure(err)));
+      r.on('error', (err) => reject(url.protocol === 'https:' ? withPlaintextHint(networkFailure(err), 'use an http:// endpoint') : networkFailure(err)));
       r.end(body);
     });
     if (status < 200 || status > 299) {

@@ -72,6 +72,20 @@ describe('otlphttp exporter', () => {
     expect((await readMetrics())['outrider_exporter_sent_spans{exporter=otlphttp/test}']).toBe(30);
   });
 
+  it('with an https:// endpoint against plaintext HTTP, says the endpoint may be plaintext and http:// is the switch', async () => {
+    const s = await sink();
+    const t = exporterTestSettings('otlphttp/test');
+    const exp = f.create(t.settings, f.parse({
+      endpoint: `https://127.0.0.1:${s.port}`, sending_queue: { enabled: false }, retry_on_failure: { initial_interval: '50ms', max_elapsed_time: '200ms' },
+    }), ['traces']);
+    await exp.start(t.host);
+    cleanup.push(() => exp.shutdown());
+    const err = await exp.traces!.consume(sampleTraces(1)).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/wrong version number/i);
+    expect(err?.message).toMatch(/endpoint may be plaintext.*http:\/\//);
+    expect(s.hits).toHaveLength(0);
+  });
+
   it('honours Retry-After (seconds) on 503 and retries 429 with an HTTP date', async () => {
     const s = await sink((_h, n) => (n === 1 ? { status: 503, headers: { 'retry-after': '1' } }
       : n === 2 ? { status: 429, headers: { 'retry-after': new Date(Date.now() + 1_000).toUTCString() } } : { status: 200 }));

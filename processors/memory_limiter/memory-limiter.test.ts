@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeTraces } from '../../test/kit/gen.js';
-import { testSettings } from '../../test/kit/settings.js';
+import { testHost, testSettings } from '../../test/kit/settings.js';
 import { memoryLimiterConfigSchema } from './config.js';
-import { limitsOf, MemoryLimiter } from './memory-limiter.js';
+import { ADMISSION, Admission } from '../../agent/admission.js';
+import { limitsOf, MemoryLimiter, REQUEST_EXPANSION } from './memory-limiter.js';
 
 const MIB = 1024 * 1024;
 
@@ -31,5 +32,42 @@ describe('memory_limiter', () => {
     expect(await settings.render()).toMatch(/outrider_processor_refused_spans_total\{[^}]*processor="memory_limiter"[^}]*\} 4/);
     await ml.shutdown();
     await ml.shutdown();
+  });
+
+  describe('admission before decoding', () => {
+    /** A limiter (limit 160 MiB, spike 32: soft 128) over a fake RSS, published on an Admission as the agent wires it. */
+    async function limiter(rssMib: number) {
+      const mem = { rss: rssMib * MIB, gcs: 0 };
+      const admission = new Admission();
+      const ml = new MemoryLimiter(testSettings('memory_limiter', 'traces'), memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces',
+        { consume: async () => {} }, () => mem.rss, () => { mem.gcs++; });
+      await ml.start(testHost([[ADMISSION, admission]]));
+      return { mem, admission, ml };
+    }
+    const request = (mib: number) => Math.floor((mib * MIB) / REQUEST_EXPANSION);
+
+    it('refuses a request whose decoded size would cross limit_mib, counting requests in flight, and admits it once they are answered', async () => {
+      const { admission, ml } = await limiter(100);
+      expect(admission.admit(request(40))).toBe(true);    // 100 + 40 ≤ 160
+      expect(admission.admit(request(40))).toBe(false);   // 100 + 40 + 40 > 160, although RSS has not moved yet
+      expect(admission.admit(request(10))).toBe(true);    // 150 ≤ 160
+      admission.release(request(40));
+      admission.release(request(10));
+      expect(admission.admit(request(40))).toBe(true);
+      await ml.shutdown();
+      expect(admission.admit(request(1000))).toBe(true); // withdrawn at shutdown
+    });
+
+    it('above the soft limit refuses everything and hints a GC; admits again as soon as memory is back under it, without waiting for a tick', async () => {
+      const { mem, admission, ml } = await limiter(100);
+      mem.rss = 180 * MIB;
+      ml.check();                                         // a check_interval tick
+      expect(mem.gcs).toBe(1);                            // above the soft limit: a GC is asked for at once
+      expect(admission.admit(1)).toBe(false);
+      mem.rss = 120 * MIB;                                // memory freed, under the soft limit (128), no tick since
+      expect(admission.admit(1)).toBe(true);
+      await expect(ml.consume({ resourceSpans: [] })).resolves.toBeUndefined();
+      await ml.shutdown();
+    });
   });
 });

@@ -1,16 +1,28 @@
-// memory_limiter: measures resident memory on a timer and refuses data above the soft limit.
+// memory_limiter: measures resident memory on a timer and refuses data above the soft limit; as an
+// admission gate it also lets receivers refuse, before decoding, a request that would cross the limit.
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Counter } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import type { Timer } from '../../agent/clock.js';
+import { ADMISSION, type AdmissionGate } from '../../agent/admission.js';
 import { errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import type { MemoryLimiterConfig } from './config.js';
+import { gcFunction } from './gc-hint.js';
 
 const MIB = 1024 * 1024;
+
+/**
+ * Resident bytes a request costs per byte of its encoded size while it is decoded and handed on:
+ * the body itself, the decoded model (about 3.3× an OTLP/protobuf body, measured on realistic spans)
+ * and the copies on the way.
+ */
+export const REQUEST_EXPANSION = 5;
+/** Shortest time between two GC hints while memory is above the soft limit. */
+const GC_HINT_EVERY_MS = 100;
 
 /** Memory available to this process: the cgroup v2/v1 limit when set, else total RAM. */
 export function availableMemoryBytes(): number {
@@ -34,10 +46,17 @@ export function limitsOf(c: MemoryLimiterConfig, available = availableMemoryByte
   return { hard, soft: hard - (available * c.spike_limit_percentage) / 100 };
 }
 
-export class MemoryLimiter<S extends Signal> implements Component, Consumer<SignalData[S]> {
+export class MemoryLimiter<S extends Signal> implements Component, Consumer<SignalData[S]>, AdmissionGate {
   readonly mutates = false;
   private timer: Timer | undefined;
   private refusing = false;
+  /** The state last logged (admissions between ticks change `refusing` without logging). */
+  private reported = false;
+  private rss = 0;
+  /** Resident bytes charged to admitted requests not yet answered. */
+  private inFlight = 0;
+  private lastGc = 0;
+  private withdraw: (() => void) | undefined;
   private readonly limits: { hard: number; soft: number };
   private readonly refused: Counter;
 
@@ -48,6 +67,8 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     private readonly next: Consumer<SignalData[S]>,
     /** Resident set size in bytes; injectable for tests. */
     private readonly measure: () => number = () => process.memoryUsage.rss(),
+    /** Asks for a full garbage collection; injectable for tests. */
+    private readonly gc: (() => void) | undefined = gcFunction(),
   ) {
     this.limits = limitsOf(config);
     this.refused = settings.meter.createCounter(`outrider_processor_refused_${itemUnit(signal)}`, {
@@ -55,22 +76,53 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     });
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
     this.check();
     this.timer = this.settings.clock.setInterval(() => this.check(), this.config.check_interval).unref();
+    this.withdraw = host.findService(ADMISSION)?.publish(this);
   }
 
-  /** Measures memory once and updates the refusing state. */
+  /** Measures memory once and updates the refusing state (a check_interval tick). */
   check(): void {
-    const rss = this.measure();
-    if (rss >= this.limits.hard) (globalThis as { gc?: () => void }).gc?.();
-    const was = this.refusing;
-    this.refusing = rss >= this.limits.soft;
-    if (this.refusing !== was) {
-      const mib = (rss / MIB).toFixed(0);
+    this.measureNow();
+    if (this.refusing !== this.reported) {
+      this.reported = this.refusing;
+      const mib = (this.rss / MIB).toFixed(0);
       if (this.refusing) this.settings.logger.warn({ rssMib: mib, softLimitMib: (this.limits.soft / MIB).toFixed(0) }, 'memory usage above the soft limit: refusing data');
       else this.settings.logger.info({ rssMib: mib }, 'memory usage back below the soft limit: accepting data');
     }
+  }
+
+  /** Reads RSS; above the soft limit, asks V8 for a collection (at most once per check_interval). */
+  private measureNow(): void {
+    this.rss = this.measure();
+    this.refusing = this.rss >= this.limits.soft;
+    if (this.refusing && this.gc) {
+      const now = this.settings.clock.now();
+      if (now - this.lastGc >= Math.min(this.config.check_interval, GC_HINT_EVERY_MS)) {
+        this.lastGc = now;
+        this.gc();
+      }
+    }
+  }
+
+  /**
+   * Admission before decoding: memory is measured afresh, so intake reopens as soon as it is back
+   * under the soft limit. Refuses above the soft limit, and when the request's cost
+   * (`bytes` × {@link REQUEST_EXPANSION}) on top of RSS and the requests in flight would cross the
+   * hard limit (limit_mib).
+   */
+  admit(bytes: number): boolean {
+    this.measureNow();
+    if (this.refusing) return false;
+    const cost = bytes * REQUEST_EXPANSION;
+    if (this.rss + this.inFlight + cost > this.limits.hard) return false;
+    this.inFlight += cost;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.inFlight = Math.max(0, this.inFlight - bytes * REQUEST_EXPANSION);
   }
 
   async consume(data: SignalData[S]): Promise<void> {
@@ -83,6 +135,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
 
   readonly shutdown = once(async () => {
     this.timer?.cancel();
+    this.withdraw?.();
+    this.withdraw = undefined;
   });
 }
-

@@ -67,17 +67,21 @@ export class OtlpGrpcServer {
   private handler(signal: Signal): grpc.handleUnaryCall<Buffer, Buffer> {
     return (call, callback) => {
       let data;
+      let charged = 0;
       try {
+        this.intake.admit(call.request.length);
+        charged = call.request.length;
         data = decodeBody(signal, 'protobuf', call.request);
       } catch (e) {
+        this.intake.release(charged);
         const err = asOutriderError(e);
         this.intake.badRequest('grpc', err);
         callback(toServiceError(err));
         return;
       }
       this.intake.accept(signal, data, 'grpc').then(
-        (partial) => callback(null, partial.rejected === 0 ? EMPTY : Buffer.from(encodeExportResponse(partial.rejected, partial.message))),
-        (e) => callback(toServiceError(asOutriderError(e))),
+        (partial) => { this.intake.release(charged); callback(null, partial.rejected === 0 ? EMPTY : Buffer.from(encodeExportResponse(partial.rejected, partial.message))); },
+        (e) => { this.intake.release(charged); callback(toServiceError(asOutriderError(e))); },
       );
     };
   }

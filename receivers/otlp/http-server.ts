@@ -42,8 +42,9 @@ function decompress(body: Buffer, encoding: string | undefined, limit: number): 
 }
 
 /** Maps fastify's own errors (body parsing, limits) into the catalogue. */
-function fromFastifyError(err: { code?: string; message: string; statusCode?: number }, limit: number): OutriderError {
+function fromFastifyError(err: { code?: string; message: string; statusCode?: number }, limit: number, req: FastifyRequest): OutriderError {
   if (err instanceof OutriderError) return err;
+  if (err.code === 'ECONNRESET' || req.raw.socket?.destroyed) return errors.aborted(`the client went away before sending its whole request (${err.message})`);
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.tooLarge(`request body exceeds ${limit} bytes`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return errors.unsupportedMedia(`unsupported Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
@@ -57,6 +58,8 @@ function fromFastifyError(err: { code?: string; message: string; statusCode?: nu
 export class OtlpHttpServer {
   private app: FastifyInstance | undefined;
   private boundPort = 0;
+  /** Bytes each request in progress has charged to the agent's admission. */
+  private readonly charged = new WeakMap<FastifyRequest, number>();
 
   constructor(private readonly config: OtlpHttpConfig, private readonly intake: Intake) {}
 
@@ -73,9 +76,26 @@ export class OtlpHttpServer {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err, req, reply) => {
-      const e = fromFastifyError(err as { code?: string; message: string; statusCode?: number }, limit);
+      const e = fromFastifyError(err as { code?: string; message: string; statusCode?: number }, limit, req);
       this.intake.badRequest('http', e);
+      if (e.code === 'TIMEOUT') reply.header('connection', 'close');
       return this.sendError(req, reply, e);
+    });
+    app.addHook('onRequest', (req, reply, done) => {
+      this.armRequestTimeout(req, reply);
+      // Admission on the declared size, before the body is read (a body over the limit gets 413 later).
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (req.method === 'POST' && Number.isFinite(declared) && declared > 0 && declared <= limit) {
+        try {
+          this.charge(req, reply, declared);
+        } catch (e) {
+          const err = asOutriderError(e);
+          this.intake.badRequest('http', err);
+          void this.sendError(req, reply, err);
+          return; // answered: the chain stops here
+        }
+      }
+      done();
     });
     app.setNotFoundHandler((req, reply) =>
       this.sendError(req, reply, new OutriderError('INVALID_DATA', `no such path ${req.url}: use POST ${this.intake.signals.map((s) => PATHS[s]).join(', ')}`), 404));
@@ -86,7 +106,12 @@ export class OtlpHttpServer {
         const encoding = encodingOf(req);
         let data;
         try {
+          // fastify runs no body parser for a bodiless request without a Content-Type
+          if (req.headers['content-type'] === undefined) throw errors.unsupportedMedia(`missing Content-Type: use ${PROTOBUF} or ${JSON_TYPE}`);
           const raw = await decompress(req.body as Buffer, req.headers['content-encoding'], limit);
+          // a chunked body, or one that grew in decompression, is charged for the rest before decoding
+          const more = raw.length - (this.charged.get(req) ?? 0);
+          if (more > 0) this.charge(req, reply, more);
           data = decodeBody(signal, encoding, raw);
         } catch (e) {
           const err = asOutriderError(e);
@@ -127,6 +152,31 @@ export class OtlpHttpServer {
     const addr = app.server.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : port;
     this.app = app;
+  }
+
+  /** Charges `bytes` of a request to the agent's admission until its response is done; throws DATA_REFUSED. */
+  private charge(req: FastifyRequest, reply: FastifyReply, bytes: number): void {
+    this.intake.admit(bytes);
+    const before = this.charged.get(req);
+    this.charged.set(req, (before ?? 0) + bytes);
+    if (before === undefined) reply.raw.once('close', () => this.intake.release(this.charged.get(req) ?? 0));
+  }
+
+  /**
+   * Fails a request whose body is still incomplete request_timeout after its headers arrived: the
+   * body parser sees the error, so the client gets 408 and the connection is closed. (Node's own
+   * requestTimeout is only checked every 30 s.)
+   */
+  private armRequestTimeout(req: FastifyRequest, reply: FastifyReply): void {
+    const ms = this.config.request_timeout;
+    const timer = setTimeout(() => {
+      if (req.raw.complete || reply.sent) return;
+      const err = errors.timeout(`request_timeout: the client did not send its whole request within ${ms} ms`);
+      if (req.raw.listenerCount('error') > 0) req.raw.emit('error', err);
+      else req.raw.socket?.destroy();
+    }, ms);
+    timer.unref();
+    reply.raw.once('close', () => clearTimeout(timer));
   }
 
   /** A google.rpc.Status body in the request's encoding, with Retry-After on retryable refusals. */

@@ -1,12 +1,13 @@
 // What both transports share: decoders per signal and encoding, handing data on, counting it.
 import type { Counter } from '@opentelemetry/api';
+import type { AdmissionGate } from '../../agent/admission.js';
 import type { CreateSettings, SignalConsumers } from '../../agent/component.js';
 import { asOutriderError, errors, type OutriderError } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent/pdata/json.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
-import { dropInvalidSpans } from './validity.js';
+import { dropInvalidSpans, INVALID_SPAN_RULE } from './validity.js';
 import { dropInvalidMetricPoints } from './metric-validity.js';
 
 export type Transport = 'grpc' | 'http';
@@ -40,7 +41,23 @@ export class Intake {
     };
     this.accepted = make('accepted', 'Items accepted and acknowledged to the sender.');
     this.refused = make('refused', 'Items refused to the sender (retryable or not).');
-    this.badRequests = m.createCounter('outrider_receiver_refused_requests', { description: 'Requests refused before decoding completed (malformed, too large, wrong media type or method).' });
+    this.badRequests = m.createCounter('outrider_receiver_refused_requests', { description: 'Requests refused before decoding completed (malformed, too large, wrong media type or method, timed out, aborted, refused for memory).' });
+  }
+
+  /** The agent's admission (set at start), consulted before a request is decoded. */
+  admission: AdmissionGate | undefined;
+
+  /**
+   * Charges a request of `bytes` before it is decoded; {@link release} gives them back once it is
+   * answered. Throws a retryable DATA_REFUSED when the agent cannot take it in now (memory_limiter).
+   */
+  admit(bytes: number): void {
+    if (this.admission === undefined || this.admission.admit(bytes)) return;
+    throw errors.dataRefused(`data refused due to high memory usage: a request of ${bytes} bytes, refused before decoding (memory_limiter)`);
+  }
+
+  release(bytes: number): void {
+    this.admission?.release(bytes);
   }
 
   /** Signals with at least one pipeline. */
@@ -73,7 +90,7 @@ export class Intake {
     }
     if (badPoints.rejected > 0) return badPoints;
     if (rejected === 0) return FULL_SUCCESS;
-    return { rejected, message: `${rejected} span(s) rejected: trace_id must be 16 and span_id 8 bytes, not all zero` };
+    return { rejected, message: `${rejected} span(s) rejected: ${INVALID_SPAN_RULE}` };
   }
 
   /** Counts a request refused before its items could be counted. */

@@ -5,6 +5,7 @@ import type { OtlpReceiverConfig } from './config.js';
 import { OtlpGrpcServer } from './grpc-server.js';
 import { OtlpHttpServer } from './http-server.js';
 import { Intake } from './intake.js';
+import { ADMISSION } from '../../agent/admission.js';
 
 export class OtlpReceiver implements Component {
   private readonly intake: Intake;
@@ -22,7 +23,8 @@ export class OtlpReceiver implements Component {
     return { grpc: this.grpc?.address, http: this.http?.address };
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
+    this.intake.admission = host.findService(ADMISSION);
     await this.grpc?.start();
     await this.http?.start();
   }

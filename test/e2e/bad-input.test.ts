@@ -165,6 +165,25 @@ describe('HTTP bad input', () => {
     expect(r.text).toMatch(/Content-Type/);
   });
 
+  it('refuses a POST with no Content-Type and no body with 415 naming the accepted types', async () => {
+    const r = await post('/v1/traces', Buffer.alloc(0), {});
+    expect(r.status).toBe(415);
+    expect(r.text).toMatch(/Content-Type/);
+    expect(r.text).toMatch(/application\/x-protobuf/);
+    expect(r.text).toMatch(/application\/json/);
+  });
+
+  it('refuses a known protobuf field with the wrong wire type with 400 / INVALID_ARGUMENT naming the field', async () => {
+    // ResourceSpans.scope_spans (field 2) sent as a varint
+    const body = Buffer.concat([valid(), Buffer.from([0x0a, 0x02, 0x10, 0x01])]);
+    const h = await post('/v1/traces', body, { 'content-type': 'application/x-protobuf' });
+    expect(h.status).toBe(400);
+    expect(h.text).toMatch(/field 2 \(scope_spans\) with wire type 0 \(varint\)/);
+    const g = await grpcClient.export('traces', body);
+    expect(g.code).toBe(GrpcCode.INVALID_ARGUMENT);
+    expect(g.details).toMatch(/field 2 \(scope_spans\) with wire type 0 \(varint\), expected 2 \(length-delimited\)/);
+  });
+
   it('refuses other methods with 405 and Allow: POST', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const r = await post('/v1/traces', Buffer.alloc(0), {}, method);
@@ -227,5 +246,33 @@ describe('partial success', () => {
     expect(h.status).toBe(200);
     expect(JSON.parse(h.text)).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringContaining('trace_id') } });
     await sink.waitFor('traces', before + 3);
+  });
+
+  it('rejects only the spans with a 15- or 17-byte trace id or a 3-byte parent id, on gRPC, HTTP protobuf and HTTP JSON', async () => {
+    const before = sink.count('traces');
+    const td = makeTraces(5, 'sizes');
+    const spans = td.resourceSpans[0]!.scopeSpans[0]!.spans;
+    spans[0]!.traceId = new Uint8Array(15).fill(7);
+    spans[1]!.traceId = new Uint8Array(17).fill(7);
+    spans[2]!.parentSpanId = new Uint8Array(3).fill(7);
+    const buf = encodeTracesRequest(td);
+    const g = await grpcClient.export('traces', buf);
+    expect(g.code).toBe(GrpcCode.OK);
+    expect(decodeExportResponse(g.response!)).toEqual({ rejected: 3, errorMessage: expect.stringMatching(/3 span\(s\) rejected.*parent_span_id/) });
+    await sink.waitFor('traces', before + 2);
+
+    const h = await post('/v1/traces', Buffer.from(buf), { 'content-type': 'application/x-protobuf' });
+    expect(h.status).toBe(200);
+    await sink.waitFor('traces', before + 4);
+
+    const json = { resourceSpans: [{ scopeSpans: [{ spans: [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'ok' },
+      { traceId: '0af7651916cd43dd8448eb211c8031', spanId: 'b7ad6b7169203331', name: '15-byte trace id' },
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', parentSpanId: 'abcdef', name: '3-byte parent' },
+    ] }] }] };
+    const j = await post('/v1/traces', Buffer.from(JSON.stringify(json)), { 'content-type': 'application/json' });
+    expect(j.status).toBe(200);
+    expect(JSON.parse(j.text)).toEqual({ partialSuccess: { rejectedSpans: '2', errorMessage: expect.stringContaining('parent_span_id') } });
+    await sink.waitFor('traces', before + 5);
   });
 });
