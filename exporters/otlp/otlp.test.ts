@@ -154,7 +154,8 @@ describe('otlp exporter over gRPC', () => {
     const s = await sink({ tls: { cert: certs.serverCert, key: certs.serverKey } });
     const strict = await exporter({ endpoint: `localhost:${s.port}`, retry_on_failure: { initial_interval: '50ms', max_elapsed_time: '300ms' } });
     await strict.exp.traces!.consume(sampleTraces(2));
-    await new Promise((r) => setTimeout(r, 700)); // retries run out after 300 ms
+    // retries run out after 300 ms
+    await until(async () => (await strict.readMetrics())['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=retries_exhausted}'] === 2, 5_000);
     expect(s.spans()).toBe(0);
     const m = await strict.readMetrics();
     expect(m['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=retries_exhausted}']).toBe(2);
@@ -205,7 +206,7 @@ describe('otlp exporter over gRPC', () => {
     const port = await new Promise<number>((resolve) => { const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); }); });
     const { exp, readMetrics } = await exporter({ endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, sending_queue: { num_consumers: 1 } });
     for (let b = 0; b < 10; b++) await exp.traces!.consume(sampleTraces(5, b + 1)); // the downstream is down: all queue up
-    await new Promise((r) => setTimeout(r, 150));
+    await until(async () => ((await readMetrics())['outrider_exporter_retries{exporter=otlp/test}'] ?? 0) >= 1); // the first is being retried
     const s = await sink({ port });
     await until(() => s.spans() === 50);
     // the first request was taken (and retried) alone; the nine queued behind it go in one request
@@ -218,9 +219,9 @@ describe('otlp exporter over gRPC', () => {
   it('merges no more than merge_max_bytes', async () => {
     const port = await new Promise<number>((resolve) => { const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); }); });
     const one = encodeTracesRequest(sampleTraces(5, 1)).byteLength;
-    const { exp } = await exporter({ endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, sending_queue: { num_consumers: 1, merge_max_bytes: one * 3 + 10 } });
+    const { exp, readMetrics } = await exporter({ endpoint: `127.0.0.1:${port}`, tls: { insecure: true }, sending_queue: { num_consumers: 1, merge_max_bytes: one * 3 + 10 } });
     for (let b = 0; b < 7; b++) await exp.traces!.consume(sampleTraces(5, 1));
-    await new Promise((r) => setTimeout(r, 150));
+    await until(async () => ((await readMetrics())['outrider_exporter_retries{exporter=otlp/test}'] ?? 0) >= 1); // the first is being retried
     const s = await sink({ port });
     await until(() => s.spans() === 35);
     expect(s.traces.map((t) => t.resourceSpans.length)).toEqual([1, 3, 3]);

@@ -4,6 +4,7 @@ import type { TracesData } from '../../agent/pdata/model.js';
 import * as f from '../../test/fixtures/prometheus/otlp.js';
 import { spanMetricsProcessorFactory } from './index.js';
 import { DEFAULT_BUCKETS_MS } from './config.js';
+import { testSettings } from '../../test/kit/settings.js';
 
 function setup(cfg: object = {}) {
   const { settings, registry, self, host, signals } = f.settings('spanmetrics', { self: false });
@@ -183,5 +184,26 @@ describe('spanmetrics', () => {
     await proc.shutdown();
     await proc.shutdown();
     expect(await text()).toBe('');
+  });
+});
+
+describe('spanmetrics on the fake clock', () => {
+  test('the expiry sweep runs on its timer: an idle series leaves the exposition after metrics_expiration, an active one stays', async () => {
+    const settings = testSettings('spanmetrics');
+    const proc = spanMetricsProcessorFactory.create.traces!(settings, spanMetricsProcessorFactory.parse({ metrics_expiration: '5m' }), f.sink());
+    await proc.start(settings.host);
+    const send = (name: string) => proc.consume(f.traces({ 'service.name': 'shop' }, [f.span({ name })]));
+    const names = async () => (await settings.render()).split('\n').filter((l) => l.startsWith('traces_span_metrics_calls_total')).map((l) => /span_name="([^"]+)"/.exec(l)![1]);
+    await send('idle');
+    await send('busy');
+    await settings.clock.advance(4 * 60_000);
+    await send('busy');
+    expect(await names()).toEqual(['idle', 'busy']);
+    await settings.clock.advance(60_000);  // the sweep at 5 m: 'idle' is exactly 5 m old, not past it
+    expect(await names()).toEqual(['idle', 'busy']);
+    await settings.clock.advance(60_000);  // the sweep at 6 m removes it
+    expect(await names()).toEqual(['busy']);
+    await proc.shutdown();
+    expect(settings.clock.pending).toBe(0);  // the sweep timer is cancelled at shutdown
   });
 });

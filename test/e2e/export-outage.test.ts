@@ -4,11 +4,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
+import { sampleTraces, exporterTestSettings } from '../kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
-import { startGrpcSink, type GrpcSink } from '../../test/kit/grpc-sink.js';
-import { otlpExporterFactory } from './index.js';
+import { startGrpcSink, type GrpcSink } from '../kit/grpc-sink.js';
+import { otlpExporterFactory } from '../../exporters/otlp/index.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

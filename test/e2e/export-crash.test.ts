@@ -6,11 +6,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcCode } from '../../agent/errors.js';
-import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
+import { sampleTraces, exporterTestSettings } from '../kit/exporter-testing.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { Store } from '../../agent/store/store.js';
-import { startGrpcSink } from '../../test/kit/grpc-sink.js';
-import { otlpExporterFactory } from './index.js';
+import { startGrpcSink } from '../kit/grpc-sink.js';
+import { otlpExporterFactory } from '../../exporters/otlp/index.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** The child runs the built modules (`npm test` builds dist/ first). */
