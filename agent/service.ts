@@ -1,6 +1,7 @@
 // Services: long-lived parts beside the pipelines (the Collector's extensions), looked up through
 // `Host` by a typed key. They start before every pipeline and stop after every pipeline.
-import type { Component, CreateSettings, FactoryConfig } from './component.js';
+import type { z } from 'zod';
+import { configFromSchema, type Component, type CreateSettings, type FactoryConfig } from './component.js';
 
 /** A typed handle to a service's API: `host.service(STORE)` returns a `Store`, no cast. */
 export interface ServiceKey<T> {
@@ -33,4 +34,9 @@ export interface ServiceFactory<C = any, T = unknown> extends FactoryConfig<C> {
   /** Where its config lives in the file, as a dotted path (`storage`, `service.telemetry`). */
   readonly section: string;
   create(settings: CreateSettings, config: C): Service<T>;
+}
+
+/** A service factory from its type, config section, schema and create function. */
+export function defineService<C, T>(type: string, section: string, schema: z.ZodType<C>, create: (settings: CreateSettings, config: C) => Service<T>): ServiceFactory<C, T> {
+  return { kind: 'service', type, section, ...configFromSchema(section, schema), create };
 }

@@ -1,15 +1,10 @@
 // The `signals` service: the bounded ring of derived series that rules, the API and the console read.
-import { configFromSchema, once } from '../component.js';
-import type { ServiceFactory } from '../service.js';
+import { once } from '../component.js';
+import { defineService, type ServiceFactory } from '../service.js';
 import { signalsConfigSchema, type SignalsConfig } from '../signals/config.js';
 import { SIGNALS, SignalStore, type Signals } from '../signals/signals.js';
 
-export const signalsServiceFactory: ServiceFactory<SignalsConfig, Signals> = {
-  kind: 'service',
-  type: 'signals',
-  section: 'signals',
-  ...configFromSchema('signals', signalsConfigSchema),
-  create(settings, config) {
+export const signalsServiceFactory: ServiceFactory<SignalsConfig, Signals> = defineService('signals', 'signals', signalsConfigSchema, (settings, config) => {
     const overflow = settings.meter.createCounter('outrider_signals_overflow_writes', {
       description: 'Writes to a signal that went to its overflow series because max_series was reached.',
     });
@@ -22,5 +17,4 @@ export const signalsServiceFactory: ServiceFactory<SignalsConfig, Signals> = {
       start: async () => { store.start(); series.addCallback(observe); },
       shutdown: once(async () => { store.stop(); series.removeCallback(observe); }),
     };
-  },
-};
+});

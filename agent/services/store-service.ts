@@ -1,7 +1,7 @@
 // The `storage` service: the agent's one SQLite database, opened on first use.
 import { z } from 'zod';
-import { configFromSchema, once } from '../component.js';
-import { serviceKey, type ServiceFactory } from '../service.js';
+import { once } from '../component.js';
+import { defineService, serviceKey, type ServiceFactory } from '../service.js';
 import { Store } from '../store/store.js';
 
 /** The store: `host.service(STORE)`. */
@@ -13,13 +13,7 @@ export const storageConfigSchema = z.strictObject({
 });
 export type StorageConfig = z.output<typeof storageConfigSchema>;
 
-export const storageServiceFactory: ServiceFactory<StorageConfig, Store> = {
-  kind: 'service',
-  type: 'storage',
-  section: 'storage',
-  ...configFromSchema('storage', storageConfigSchema),
-  create(_settings, config) {
-    const store = new Store(config.path);
-    return { key: STORE, api: store, start: async () => {}, shutdown: once(async () => store.close()) };
-  },
-};
+export const storageServiceFactory: ServiceFactory<StorageConfig, Store> = defineService('storage', 'storage', storageConfigSchema, (_settings, config) => {
+  const store = new Store(config.path);
+  return { key: STORE, api: store, start: async () => {}, shutdown: once(async () => store.close()) };
+});

@@ -1,7 +1,7 @@
 // The `service.telemetry` service: one server for GET /metrics, /healthz and /readyz.
 import { z } from 'zod';
-import { configFromSchema, once } from '../component.js';
-import { serviceKey, type ServiceFactory } from '../service.js';
+import { once } from '../component.js';
+import { defineService, serviceKey, type ServiceFactory } from '../service.js';
 import type { StatusBoard } from '../status.js';
 import { TelemetryServer } from '../telemetry-server.js';
 import { endpoint } from '../../config/schema-helpers.js';
@@ -53,12 +53,7 @@ export const telemetryConfigSchema = z.strictObject({
 });
 export type TelemetryConfig = z.output<typeof telemetryConfigSchema>;
 
-export const telemetryServiceFactory: ServiceFactory<TelemetryConfig, Telemetry> = {
-  kind: 'service',
-  type: 'telemetry',
-  section: 'service.telemetry',
-  ...configFromSchema('service.telemetry', telemetryConfigSchema),
-  create(settings, config) {
+export const telemetryServiceFactory: ServiceFactory<TelemetryConfig, Telemetry> = defineService('telemetry', 'service.telemetry', telemetryConfigSchema, (settings, config) => {
     const owner = new ExpositionOwner();
     let server: TelemetryServer | undefined;
     const api: Telemetry = {
@@ -81,5 +76,4 @@ export const telemetryServiceFactory: ServiceFactory<TelemetryConfig, Telemetry>
       },
       shutdown: once(async () => { await server?.shutdown(); }),
     };
-  },
-};
+});

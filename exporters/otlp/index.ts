@@ -1,9 +1,8 @@
 // otlp exporter: sends traces, metrics and logs to any OTLP/gRPC backend (Jaeger, a Collector gateway).
 import type { ExporterFactory } from '../../agent/component.js';
 import { configFromSchema } from '../../agent/component.js';
-import { createQueuedExporter } from '../../agent/exporterhelper/exporter.js';
 import { otlpConfigSchema, type OtlpConfig } from './config.js';
-import { GrpcTransport } from './grpc-transport.js';
+import { createOtlpExporter } from './otlp.js';
 
 
 /** The `otlp` exporter factory (instances `otlp`, `otlp/jaeger`, …). */
@@ -12,7 +11,5 @@ export const otlpExporterFactory: ExporterFactory<OtlpConfig> = {
   type: 'otlp',
   signals: ['traces', 'metrics', 'logs'],
   ...configFromSchema('otlp', otlpConfigSchema),
-  create(settings, config, signals) {
-    return createQueuedExporter({ settings, config, signals, createTransport: () => new GrpcTransport(settings.id, config) });
-  },
+  create: createOtlpExporter,
 };

@@ -1,9 +1,8 @@
 // otlphttp exporter: sends traces, metrics and logs as OTLP/HTTP protobuf (POST /v1/traces, …).
 import type { ExporterFactory } from '../../agent/component.js';
 import { configFromSchema } from '../../agent/component.js';
-import { createQueuedExporter } from '../../agent/exporterhelper/exporter.js';
 import { otlphttpConfigSchema, type OtlphttpConfig } from './config.js';
-import { HttpTransport } from './http-transport.js';
+import { createOtlphttpExporter } from './otlphttp.js';
 
 
 /** The `otlphttp` exporter factory (instances `otlphttp`, `otlphttp/gateway`, …). */
@@ -12,7 +11,5 @@ export const otlphttpExporterFactory: ExporterFactory<OtlphttpConfig> = {
   type: 'otlphttp',
   signals: ['traces', 'metrics', 'logs'],
   ...configFromSchema('otlphttp', otlphttpConfigSchema),
-  create(settings, config, signals) {
-    return createQueuedExporter({ settings, config, signals, createTransport: () => new HttpTransport(settings.id, config) });
-  },
+  create: createOtlphttpExporter,
 };

@@ -2,7 +2,7 @@
 import type { ProcessorFactory } from '../../agent/component.js';
 import { configFromSchema, forEverySignal } from '../../agent/component.js';
 import { memoryLimiterConfigSchema, type MemoryLimiterConfig } from './config.js';
-import { MemoryLimiter } from './memory-limiter.js';
+import { MemoryLimiter } from './memory_limiter.js';
 
 export const memoryLimiterFactory: ProcessorFactory<MemoryLimiterConfig> = {
   kind: 'processor',

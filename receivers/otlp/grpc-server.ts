@@ -9,6 +9,7 @@ import type { OtlpGrpcConfig } from './config.js';
 import { decodeBody, type Intake } from './intake.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
+import { withTimeout } from '../../agent/clock.js';
 
 const EMPTY = Buffer.alloc(0); // Export*ServiceResponse with no partial_success
 const identity = (b: Buffer) => b;
@@ -91,10 +92,8 @@ export class OtlpGrpcServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
-      server.tryShutdown(() => { clearTimeout(timer); resolve(); });
-    });
+    const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    if (!(await withTimeout(this.intake.settings.clock, drained, SHUTDOWN_GRACE_MS)).done) server.forceShutdown();
   }
 }
 

@@ -10,6 +10,7 @@ import { splitEndpoint } from '../../agent/endpoint.js';
 import type { OtlpHttpConfig } from './config.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
+import { withTimeout } from '../../agent/clock.js';
 
 const PATHS = OTLP_HTTP_PATHS;
 const REJECTED_JSON_KEY: Record<Signal, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' };
@@ -192,11 +193,6 @@ export class OtlpHttpServer {
     const app = this.app;
     this.app = undefined;
     if (!app) return;
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(() => { app.server.closeAllConnections(); resolve(); }, SHUTDOWN_GRACE_MS);
-    });
-    await Promise.race([app.close(), grace]);
-    clearTimeout(timer);
+    if (!(await withTimeout(this.intake.settings.clock, app.close(), SHUTDOWN_GRACE_MS)).done) app.server.closeAllConnections();
   }
 }

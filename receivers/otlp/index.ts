@@ -2,9 +2,7 @@
 import type { ReceiverFactory } from '../../agent/component.js';
 import { configFromSchema } from '../../agent/component.js';
 import { otlpConfigSchema, type OtlpReceiverConfig } from './config.js';
-import { OtlpReceiver } from './receiver.js';
-
-export { OtlpReceiver };
+import { OtlpReceiver } from './otlp.js';
 
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   kind: 'receiver',

@@ -32,7 +32,7 @@ export class Intake {
   private readonly refused: Record<Signal, Counter>;
   private readonly badRequests: Counter;
 
-  constructor(private readonly settings: CreateSettings, private readonly consumers: SignalConsumers) {
+  constructor(readonly settings: CreateSettings, private readonly consumers: SignalConsumers) {
     const m = settings.meter;
     const make = (what: string, description: string) => {
       const out = {} as Record<Signal, Counter>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeLogsRequest, encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { tempDir } from '../kit/config.js';
 import { makeTraces } from '../kit/gen.js';
 import { RawOtlpClient } from '../kit/grpc-client.js';

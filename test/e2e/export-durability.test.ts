@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import { startGrpcSink, type GrpcSink } from '../kit/grpc-sink.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { spawnAgent, waitFor200 } from '../kit/agent-process.js';
 import { tempDir } from '../kit/config.js';
 import { freePort } from '../kit/ports.js';

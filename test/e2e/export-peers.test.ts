@@ -14,7 +14,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { Agent } from '../../agent/agent.js';
 import { encodeLogsJson, encodeMetricsJson, encodeTracesJson } from '../../agent/pdata/json.js';
 import type { LogsData, MetricsData, TracesData } from '../../agent/pdata/model.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { sinkConfig, tempDir } from '../kit/config.js';
 import { makeTestCerts, type TestCerts } from '../kit/exporter-testing.js';
 import { startGrpcSink, type GrpcSink } from '../kit/grpc-sink.js';

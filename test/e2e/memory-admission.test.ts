@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { sinkConfig } from '../kit/config.js';
 import { makeTraces } from '../kit/gen.js';
 import { RawOtlpClient } from '../kit/grpc-client.js';

@@ -12,7 +12,7 @@ import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporte
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { Agent } from '../../agent/agent.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { toHex } from '../../agent/pdata/hex.js';
 import type { AnyValue, KeyValue, Metric, Span, TracesData, MetricsData } from '../../agent/pdata/model.js';
 import { createSink, type Sink } from '../kit/sink.js';

@@ -13,11 +13,11 @@ import { Agent } from '../../agent/agent.js';
 import { GrpcCode } from '../../agent/errors.js';
 import type { Metric, MetricsData } from '../../agent/pdata/model.js';
 import { decodeExportResponse, encodeMetricsRequest, encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.js';
 import * as f from '../fixtures/prometheus/otlp.js';
-import { tempDir } from '../kit/config.js';
+import { prometheusAgentConfig, tempDir } from '../kit/config.js';
 import { RawOtlpClient } from '../kit/grpc-client.js';
 import { freePort } from '../kit/ports.js';
 
@@ -74,19 +74,7 @@ async function postMetrics(body: Uint8Array | string, json = false): Promise<{ s
 
 beforeAll(async () => {
   const dir = tempDir('outrider-prom-defects-');
-  agent = await Agent.start({
-    storage: { path: join(dir, 'outrider.db') },
-    receivers: { otlp: { protocols: { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } } } },
-    processors: { spanmetrics: {} },
-    exporters: { prometheus: {}, nop: {} },
-    service: {
-      telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'error' } },
-      pipelines: {
-        traces: { receivers: ['otlp'], processors: ['spanmetrics'], exporters: ['nop'] },
-        metrics: { receivers: ['otlp'], processors: [], exporters: ['prometheus'] },
-      },
-    },
-  }, { factories: [prometheusExporterFactory, spanMetricsProcessorFactory] });
+  agent = await Agent.start(prometheusAgentConfig(dir, { grpc: true, logLevel: 'error' }), { factories: [prometheusExporterFactory, spanMetricsProcessorFactory] });
   const eps = agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints;
   httpUrl = `http://${eps.http}`;
   grpc = new RawOtlpClient(eps.grpc!);

@@ -9,10 +9,10 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { Agent } from '../../agent/agent.js';
 import { encodeMetricsRequest, encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
-import type { OtlpReceiver } from '../../receivers/otlp/index.js';
+import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.js';
-import { tempDir } from '../kit/config.js';
+import { prometheusAgentConfig, tempDir } from '../kit/config.js';
 import { freePort } from '../kit/ports.js';
 import * as f from '../fixtures/prometheus/otlp.js';
 import { everyType } from '../fixtures/prometheus/every-type.js';
@@ -49,19 +49,7 @@ const one = (r: Awaited<ReturnType<typeof query>>) => (r.length === 1 ? Number(r
 
 beforeAll(async () => {
   const dir = tempDir('outrider-prom-');
-  agent = await Agent.start({
-    storage: { path: join(dir, 'outrider.db') },
-    receivers: { otlp: { protocols: { http: { endpoint: '127.0.0.1:0' } } } },
-    processors: { spanmetrics: {} },
-    exporters: { prometheus: {}, nop: {} },
-    service: {
-      telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } },
-      pipelines: {
-        traces: { receivers: ['otlp'], processors: ['spanmetrics'], exporters: ['nop'] },
-        metrics: { receivers: ['otlp'], processors: [], exporters: ['prometheus'] },
-      },
-    },
-  }, { factories: [prometheusExporterFactory, spanMetricsProcessorFactory] });
+  agent = await Agent.start(prometheusAgentConfig(dir), { factories: [prometheusExporterFactory, spanMetricsProcessorFactory] });
   httpUrl = `http://${agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.http}`;
 
   // spans: 1,000 calls of checkout with 37 errors, and 25 head-sampled spans at 25 % (th:c) → 100

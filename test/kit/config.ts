@@ -24,3 +24,24 @@ export function sinkConfig(opts: { processors?: Record<string, unknown>; pipelin
     },
   };
 }
+
+/**
+ * An in-process agent config for Prometheus tests: otlp on loopback (gRPC with `grpc`), span
+ * metrics into `nop`, received metrics to the `prometheus` exporter, telemetry on a free port.
+ */
+export function prometheusAgentConfig(dir: string, opts: { grpc?: boolean; logLevel?: string } = {}) {
+  const protocols = opts.grpc ? { grpc: { endpoint: '127.0.0.1:0' }, http: { endpoint: '127.0.0.1:0' } } : { http: { endpoint: '127.0.0.1:0' } };
+  return {
+    storage: { path: join(dir, 'outrider.db') },
+    receivers: { otlp: { protocols } },
+    processors: { spanmetrics: {} },
+    exporters: { prometheus: {}, nop: {} },
+    service: {
+      telemetry: { endpoint: '127.0.0.1:0', logs: { level: opts.logLevel ?? 'warn' } },
+      pipelines: {
+        traces: { receivers: ['otlp'], processors: ['spanmetrics'], exporters: ['nop'] },
+        metrics: { receivers: ['otlp'], processors: [], exporters: ['prometheus'] },
+      },
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { makeTraces } from '../../test/kit/gen.js';
 import { testHost, testSettings } from '../../test/kit/settings.js';
 import { memoryLimiterConfigSchema } from './config.js';
 import { ADMISSION, Admission } from '../../agent/admission.js';
-import { limitsOf, MemoryLimiter, REQUEST_EXPANSION } from './memory-limiter.js';
+import { limitsOf, MemoryLimiter, REQUEST_EXPANSION } from './memory_limiter.js';
 
 const MIB = 1024 * 1024;
 
