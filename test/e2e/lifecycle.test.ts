@@ -38,7 +38,7 @@ describe('outrider run', () => {
     let out = '';
     child.stdout!.on('data', (d) => { out += d; });
     child.stderr!.on('data', (d) => { out += d; });
-    const exited = new Promise((r) => child.on('exit', r));
+    const exited = new Promise((r) => child.on('close', r)); // after the output pipes are drained
     try {
       await waitFor200('http://127.0.0.1:9464/readyz', 20_000);
       process.stdout.write(`npm start: /readyz answered 200 ${Date.now() - t0} ms after spawning npm\n`);

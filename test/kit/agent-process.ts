@@ -21,7 +21,8 @@ export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentPr
   let out = '';
   child.stdout!.on('data', (c) => { out += c; });
   child.stderr!.on('data', (c) => { out += c; });
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close', not 'exit': the output pipes are drained by then, so output() holds the last lines
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? -1)));
   return { child, output: () => out, exited };
 }
 
