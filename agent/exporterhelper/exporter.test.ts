@@ -177,6 +177,29 @@ describe('queued exporter', () => {
     second.store.close();
   });
 
+  it('a replacing instance of the same id (config reload) takes over the rows the replaced one leaves on disk, once it stops; no row is sent twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outrider-exp-'));
+    dirs.push(dir);
+    const store = new Store(join(dir, 'outrider.db'));
+    const old = setup({ sending_queue: { storage: 'sqlite', drain_timeout: '100ms' } }, store);
+    old.transport.behaviour = async () => { throw new ExportSendError('grpc UNAVAILABLE', 'down', true); };
+    await old.exporter.start(old.host);
+    for (let i = 0; i < 4; i++) await old.exporter.traces!.consume(sampleTraces(3, i));
+    // the replacement starts while the old one still runs: it sends its own data, not the old rows
+    const next = setup({ sending_queue: { storage: 'sqlite' } }, store);
+    await next.exporter.start(next.host);
+    await next.exporter.traces!.consume(sampleTraces(2, 9));
+    await until(() => next.transport.sent.length === 1);
+    expect(next.transport.sent.map((r) => r.items)).toEqual([2]);
+    // the old one stops (its senders give up within drain_timeout) and hands its rows over
+    await old.exporter.shutdown();
+    await until(() => next.transport.sent.length === 5);
+    await next.exporter.shutdown();
+    expect(next.transport.sent.map((r) => r.items).sort()).toEqual([2, 3, 3, 3, 3]);
+    expect(store.handle.prepare('SELECT count(*) AS n FROM export_queue').get()).toEqual({ n: 0 });
+    store.close();
+  });
+
   it('at shutdown with the backend down, logs how many requests and items stay on disk for the next start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outrider-exp-'));
     dirs.push(dir);

@@ -64,6 +64,8 @@ class QueuedExporter {
   private readonly stopping = new AbortController();
   private readonly abort = new AbortController();
   private lastEvictWarn = 0;
+  /** Gives the queue's rows on disk over to the next instance of this id (see Store.claim). */
+  private releaseRows: (() => void) | undefined;
 
   constructor(private readonly opts: QueuedExporterOptions) {
     this.id = opts.settings.id;
@@ -80,10 +82,16 @@ class QueuedExporter {
     if (q.enabled) {
       const limits = { maxRequests: q.queue_size, maxBytes: q.max_bytes, onFull: q.on_full, onEvict: (s: Slot) => this.evicted(s) };
       if (q.storage === 'sqlite') {
-        const sq = new SqliteQueue(host.service(STORE), this.id, limits, this.id);
-        const found = sq.recover();
-        if (found.requests > 0) this.log.info({ exporter: this.id, requests: found.requests, items: found.items }, `${this.id}: resuming ${found.requests} queued requests from disk`);
+        const store = host.service(STORE);
+        const sq = new SqliteQueue(store, this.id, limits, this.id);
         this.queue = sq;
+        // the rows on disk are this instance's once no other instance of the same id holds them
+        // (after a config reload, the replaced one hands them over when it stops)
+        this.releaseRows = store.claim(`export_queue:${this.id}`, () => {
+          if (this.state === 'stopping' || this.state === 'stopped') return;
+          const found = sq.recover();
+          if (found.requests > 0) this.log.info({ exporter: this.id, requests: found.requests, items: found.items }, `${this.id}: resuming ${found.requests} queued requests from disk`);
+        });
       } else {
         this.queue = new MemoryQueue(limits, this.id);
       }
@@ -136,6 +144,7 @@ class QueuedExporter {
         if (requests > 0) this.log.warn({ exporter: this.id, requests, items }, `${this.id}: ${requests} requests (${items} items) stay on disk for the next start`);
       } catch (err) { this.log.error({ err }, `${this.id}: flushing the sending queue failed`); }
     }
+    this.releaseRows?.();
     this.metrics.close();
     await this.transport?.close();
     this.state = 'stopped';

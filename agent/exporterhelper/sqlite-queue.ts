@@ -37,6 +37,8 @@ export class SqliteQueue extends SendingQueue {
   private inserts: PendingInsert[] = [];
   private deletes: number[] = [];
   private scheduled: NodeJS.Immediate | undefined;
+  /** Row ids this instance holds (inserted or recovered), so a later recover() skips them. */
+  private readonly own = new Set<number>();
 
   constructor(store: Store, private readonly exporterId: string, limits: QueueLimits, who: string) {
     super(limits, who);
@@ -47,16 +49,23 @@ export class SqliteQueue extends SendingQueue {
     this.selectBody = this.db.prepare('SELECT body FROM export_queue WHERE id = ?');
   }
 
-  /** Queues what a previous run left on disk for this exporter, oldest first. */
+  /**
+   * Queues what an earlier instance (a previous run, or the one a config reload replaced) left on
+   * disk for this exporter, oldest first; rows this instance already holds are skipped.
+   */
   recover(): { requests: number; items: number } {
     const rows = this.db.prepare('SELECT id, signal, items, bytes FROM export_queue WHERE exporter = ? ORDER BY id')
       .all(this.exporterId) as Array<{ id: number; signal: Signal; items: number; bytes: number }>;
     let items = 0;
+    let requests = 0;
     for (const r of rows) {
+      if (this.own.has(r.id)) continue;
+      this.own.add(r.id);
       this.push({ key: r.id, signal: r.signal, items: r.items, bytes: r.bytes }, true);
       items += r.items;
+      requests++;
     }
-    return { requests: rows.length, items };
+    return { requests, items };
   }
 
   /** Requests and items this exporter has on disk (committed rows); what the next start resumes after a flush. */
@@ -82,6 +91,7 @@ export class SqliteQueue extends SendingQueue {
         return inserts.map(({ req }) => {
           const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
           const info = this.insert.run(this.exporterId, req.signal, req.items, body.byteLength, body, now);
+          this.own.add(Number(info.lastInsertRowid));
           return { key: Number(info.lastInsertRowid), signal: req.signal, items: req.items, bytes: body.byteLength };
         });
       })();
@@ -90,6 +100,7 @@ export class SqliteQueue extends SendingQueue {
       for (const p of inserts) p.reject(err);
       return;
     }
+    for (const id of deletes) this.own.delete(id); // gone from disk: no recover() can see it now
     inserts.forEach((p, i) => p.resolve(slots[i]!));
   }
 

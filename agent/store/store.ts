@@ -9,6 +9,7 @@ import { prepareStoragePath } from '../../config/storage-path.js';
 export type Migration = (db: Database.Database) => void;
 
 export class Store {
+  private readonly claims = new Map<string, Array<{ onGranted: () => void }>>();
   private db: Database.Database | undefined;
 
   /** @param path file path, or ':memory:' */
@@ -61,6 +62,27 @@ export class Store {
     // PRAGMA user_version carries the total of applied migrations, so tools can tell the schema revision
     const total = (db.prepare('SELECT coalesce(sum(version), 0) AS n FROM schema_versions').get() as { n: number }).n;
     db.pragma(`user_version = ${Math.trunc(total)}`);
+  }
+
+  /**
+   * Exclusive use of a named part of the database (an exporter's queue rows) among the instances
+   * of this process — a config reload runs the replacing exporter beside the one it replaces.
+   * `onGranted` runs at once when nobody holds the name, else when the holder releases it.
+   * Returns the release function (for a claim still waiting, it withdraws it).
+   */
+  claim(name: string, onGranted: () => void): () => void {
+    const line = this.claims.get(name) ?? [];
+    this.claims.set(name, line);
+    const entry = { onGranted };
+    line.push(entry);
+    if (line.length === 1) onGranted();
+    return () => {
+      const i = line.indexOf(entry);
+      if (i < 0) return;
+      line.splice(i, 1);
+      if (i === 0 && line.length > 0) line[0]!.onGranted();
+      if (line.length === 0) this.claims.delete(name);
+    };
   }
 
   close(): void {

@@ -212,16 +212,16 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     for (let i = 0; i < pending.length; i += 2) {
       const e = pending[i] as Entry;
       e.lastMs = now;
-      this.observe(e, pending[i + 1] as Span, exemplars);
+      this.observe(e, pending[i + 1] as Span, exemplars, now);
     }
   }
 
-  private observe(e: Entry, span: Span, exemplars: boolean): void {
+  private observe(e: Entry, span: Span, exemplars: boolean, now: number): void {
     const w = this.weights.get(span.traceState);
     const ns = span.endTimeUnixNano - span.startTimeUnixNano;
     const rawMs = ns > 0n ? Number(ns) / 1e6 : 0;
-    e.sigCalls.add(w);
-    e.sigDuration.observe(rawMs, w);
+    e.sigCalls.add(w, now);
+    e.sigDuration.observe(rawMs, w, now);
     const ms = rawMs * this.scale;
     if (!this.explicit) {
       e.calls.add(w);
