@@ -18,6 +18,7 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     OUTRIDER_STORAGE_PATH=/var/lib/outrider/outrider.db
 WORKDIR /app
 COPY --from=build /src/package.json ./
