@@ -2,8 +2,7 @@
 // agent's own series (and a target_info repeating the agent's labels), an exponential histogram
 // of 42 and 900 from a real SDK, and invalid explicit histograms and sums (refused at the receiver
 // through partial success on gRPC, HTTP protobuf and HTTP JSON).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -19,39 +18,16 @@ import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.
 import * as f from '../fixtures/prometheus/otlp.js';
 import { prometheusAgentConfig, tempDir } from '../kit/config.js';
 import { RawOtlpClient } from '../kit/grpc-client.js';
-import { freePort } from '../kit/ports.js';
+import { one, startPrometheus, type TestPrometheus } from '../kit/prometheus.js';
 
 const SPANS = 30;
 let agent: Agent;
-let prom: ChildProcess | undefined;
+let prom: TestPrometheus | undefined;
 let promUrl = '';
-let promLog = '';
 let httpUrl = '';
 let grpc: RawOtlpClient;
 let meterProvider: MeterProvider;
 
-type Result = Array<{ metric: Record<string, string>; value: [number, string] }>;
-
-async function query(q: string): Promise<Result> {
-  const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const j = (await r.json()) as { status: string; data: { result: Result }; error?: string };
-  if (j.status !== 'success') throw new Error(`query ${q}: ${j.error}`);
-  return j.data.result;
-}
-
-/** Polls `q` until `ok` holds for its result (bounded), returning the last result. */
-async function eventually(q: string, ok: (r: Result) => boolean, timeoutMs = 15_000): Promise<Result> {
-  const until = Date.now() + timeoutMs;
-  let last: Result = [];
-  while (Date.now() < until) {
-    last = await query(q).catch(() => []);
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting on ${q}; last result ${JSON.stringify(last)}\nprometheus log:\n${promLog.slice(-2000)}`);
-}
-
-const one = (r: Result) => (r.length === 1 ? Number(r[0]!.value[1]) : NaN);
 const scrape = async () => (await fetch(`http://${agent.telemetryAddress}/metrics`)).text();
 
 /** Metrics from an application with an empty resource and no scope, as the outside probe sent them. */
@@ -95,24 +71,12 @@ beforeAll(async () => {
   payload.record(42);
   payload.record(900);
 
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  const cfg = join(dir, 'prometheus.yml');
-  writeFileSync(cfg, [
-    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-    'scrape_configs:',
-    '  - job_name: outrider',
-    '    honor_labels: true',
-    `    static_configs: [{ targets: ['${agent.telemetryAddress}'] }]`, ''].join('\n'));
-  prom = spawn('prometheus', [`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  prom.on('error', (err) => { promLog += `spawn failed (apt-get install prometheus): ${err.message}\n`; });
-  prom.stdout!.on('data', (b) => { promLog += b; });
-  prom.stderr!.on('data', (b) => { promLog += b; });
+  prom = await startPrometheus(dir, [agent.telemetryAddress], []);
+  promUrl = prom.url;
 }, 20_000);
 
 afterAll(async () => {
-  prom?.kill('SIGTERM');
+  prom?.stop();
   grpc?.close();
   await meterProvider?.shutdown().catch(() => {});
   await agent?.stop();
@@ -138,14 +102,14 @@ describe('app metrics cannot impersonate the agent\'s series', { timeout: 30_000
       `outrider_receiver_accepted_spans_total{receiver="otlp",transport="http"} ${SPANS}`]);
     expect(text.split('\n').filter((l) => l.startsWith(`target_info{${agentTarget}}`))).toHaveLength(1);
 
-    await eventually('app_orders_total', (r) => one(r) === 5);
-    const accepted = await query('count(outrider_receiver_accepted_spans_total{receiver="otlp",transport="http"})');
+    await prom!.eventually('app_orders_total', (r) => one(r) === 5);
+    const accepted = await prom!.query('count(outrider_receiver_accepted_spans_total{receiver="otlp",transport="http"})');
     expect(one(accepted)).toBe(1);
-    expect(one(await query('outrider_receiver_accepted_spans_total{receiver="otlp",transport="http"}'))).toBe(SPANS);
-    expect(one(await query('count(traces_span_metrics_calls_total{span_name="GET /x"})'))).toBe(1);
-    expect(one(await query('sum(traces_span_metrics_calls_total{span_name="GET /x"})'))).toBe(SPANS);
-    expect(one(await query('count(target_info{service_name="outrider"})'))).toBe(1);
-    const dropped = await eventually('sum(outrider_exporter_dropped_metric_points_total{reason="agent_name"})', (r) => one(r) > 0);
+    expect(one(await prom!.query('outrider_receiver_accepted_spans_total{receiver="otlp",transport="http"}'))).toBe(SPANS);
+    expect(one(await prom!.query('count(traces_span_metrics_calls_total{span_name="GET /x"})'))).toBe(1);
+    expect(one(await prom!.query('sum(traces_span_metrics_calls_total{span_name="GET /x"})'))).toBe(SPANS);
+    expect(one(await prom!.query('count(target_info{service_name="outrider"})'))).toBe(1);
+    const dropped = await prom!.eventually('sum(outrider_exporter_dropped_metric_points_total{reason="agent_name"})', (r) => one(r) > 0);
     expect(one(dropped)).toBeGreaterThan(0);
     // Prometheus found no two samples of one series in any scrape
     const promSelf = await (await fetch(`${promUrl}/metrics`)).text();
@@ -155,8 +119,8 @@ describe('app metrics cannot impersonate the agent\'s series', { timeout: 30_000
 
 describe('exponential histograms keep their lower edge', { timeout: 30_000 }, () => {
   it('42 and 900: histogram_quantile(0.25) ≈ 42 and (0.75) ≈ 900, within the bucket holding each', async () => {
-    const q25 = one(await eventually('histogram_quantile(0.25, app_payload_bytes_bucket)', (r) => r.length === 1));
-    const q75 = one(await query('histogram_quantile(0.75, app_payload_bytes_bucket)'));
+    const q25 = one(await prom!.eventually('histogram_quantile(0.25, app_payload_bytes_bucket)', (r) => r.length === 1));
+    const q75 = one(await prom!.query('histogram_quantile(0.75, app_payload_bytes_bucket)'));
     const les = [...(await scrape()).matchAll(/^app_payload_bytes_bucket\{.*le="([^"]+)"\} \d+$/gm)].map((m) => Number(m[1]));
     const rel = les[1]! / les[0]! - 1; // one base-2 bucket at the SDK's scale: its relative error
     expect(rel).toBeLessThan(0.05);
@@ -191,11 +155,11 @@ describe('invalid explicit histograms and sums are refused through partial succe
     expect(j.status).toBe(200);
     expect(JSON.parse(j.text)).toEqual({ partialSuccess: { rejectedDataPoints: '3', errorMessage: expect.stringContaining("'bad_sum_99': aggregation_temporality must be 1 (delta) or 2 (cumulative), got 99") } });
 
-    await eventually('good_json_total', (r) => one(r) === 4);
-    expect(one(await query('good_http_total'))).toBe(3);
-    expect(one(await query('good_grpc_count'))).toBe(2);
-    expect(await query('{__name__=~"bad_.*"}')).toEqual([]);
-    const refused = await eventually('sum(outrider_receiver_refused_metric_points_total{reason="invalid_point"})', (r) => one(r) === 9);
+    await prom!.eventually('good_json_total', (r) => one(r) === 4);
+    expect(one(await prom!.query('good_http_total'))).toBe(3);
+    expect(one(await prom!.query('good_grpc_count'))).toBe(2);
+    expect(await prom!.query('{__name__=~"bad_.*"}')).toEqual([]);
+    const refused = await prom!.eventually('sum(outrider_receiver_refused_metric_points_total{reason="invalid_point"})', (r) => one(r) === 9);
     expect(one(refused)).toBe(9);
   });
 

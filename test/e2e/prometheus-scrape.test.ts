@@ -1,7 +1,5 @@
 // A real Prometheus scrapes a running agent every second: translated OTLP metrics from a real SDK,
 // target_info, and span metrics for a known span mix (with OTEP 235 weighting) come back exactly.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -13,39 +11,17 @@ import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { spanMetricsProcessorFactory } from '../../processors/spanmetrics/index.js';
 import { prometheusAgentConfig, tempDir } from '../kit/config.js';
-import { freePort } from '../kit/ports.js';
 import * as f from '../fixtures/prometheus/otlp.js';
 import { everyType } from '../fixtures/prometheus/every-type.js';
 import { spawnSync } from 'node:child_process';
+import { one, startPrometheus, type TestPrometheus } from '../kit/prometheus.js';
 
 let agent: Agent;
-let prom: ChildProcess | undefined;
+let prom: TestPrometheus | undefined;
 let promUrl = '';
-let promLog = '';
 let meterProvider: MeterProvider;
 let ticker: NodeJS.Timeout;
 let httpUrl = '';
-
-async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const j = (await r.json()) as { status: string; data: { result: never[] }; error?: string };
-  if (j.status !== 'success') throw new Error(`query ${q}: ${j.error}`);
-  return j.data.result;
-}
-
-/** Polls `q` until `ok` holds for its result (bounded), returning the last result. */
-async function eventually(q: string, ok: (r: Awaited<ReturnType<typeof query>>) => boolean, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  let last: Awaited<ReturnType<typeof query>> = [];
-  while (Date.now() < until) {
-    last = await query(q).catch(() => []);
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting on ${q}; last result ${JSON.stringify(last)}\nprometheus log:\n${promLog.slice(-2000)}`);
-}
-
-const one = (r: Awaited<ReturnType<typeof query>>) => (r.length === 1 ? Number(r[0]!.value[1]) : NaN);
 
 beforeAll(async () => {
   const dir = tempDir('outrider-prom-');
@@ -72,44 +48,32 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) { latency.record(0.05); latency.record(0.3); }
   ticker = setInterval(() => orders.add(10), 100); // 100 orders/s
 
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  const cfg = join(dir, 'prometheus.yml');
-  writeFileSync(cfg, [
-    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-    'scrape_configs:',
-    '  - job_name: outrider',
-    '    honor_labels: true',
-    `    static_configs: [{ targets: ['${agent.telemetryAddress}'] }]`, ''].join('\n'));
-  prom = spawn('prometheus', [`--config.file=${cfg}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--enable-feature=exemplar-storage', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  prom.on('error', (err) => { promLog += `spawn failed (apt-get install prometheus): ${err.message}\n`; });
-  prom.stdout!.on('data', (b) => { promLog += b; });
-  prom.stderr!.on('data', (b) => { promLog += b; });
+  prom = await startPrometheus(dir, [agent.telemetryAddress], ['--enable-feature=exemplar-storage']);
+  promUrl = prom.url;
 }, 20_000);
 
 afterAll(async () => {
   clearInterval(ticker);
-  prom?.kill('SIGTERM');
+  prom?.stop();
   await meterProvider?.shutdown().catch(() => {});
   await agent?.stop();
 });
 
 describe('Prometheus scraping the agent', { timeout: 30_000 }, () => {
   it('scrapes OpenMetrics without errors', async () => {
-    const r = await eventually('up{job="outrider"}', (x) => one(x) === 1);
+    const r = await prom!.eventually('up{job="outrider"}', (x) => one(x) === 1);
     expect(one(r)).toBe(1);
     const targets = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ lastError: string; health: string }> } };
     expect(targets.data.activeTargets[0]!.lastError).toBe('');
   });
 
   it('span metrics: exactly 1,000 calls with 37 errors, and ×4 for th:c', async () => {
-    await eventually('sum(traces_span_metrics_calls_total{service_name="checkout"})', (x) => one(x) === 1000);
-    const err = await query('sum(traces_span_metrics_calls_total{service_name="checkout",status_code="STATUS_CODE_ERROR"})');
+    await prom!.eventually('sum(traces_span_metrics_calls_total{service_name="checkout"})', (x) => one(x) === 1000);
+    const err = await prom!.query('sum(traces_span_metrics_calls_total{service_name="checkout",status_code="STATUS_CODE_ERROR"})');
     expect(one(err)).toBe(37);
-    const cnt = await query('sum(traces_span_metrics_duration_milliseconds_count{service_name="checkout"})');
+    const cnt = await prom!.query('sum(traces_span_metrics_duration_milliseconds_count{service_name="checkout"})');
     expect(one(cnt)).toBe(1000);
-    const cart = await query('traces_span_metrics_calls_total{service_name="cart",span_kind="SPAN_KIND_SERVER",span_name="GET /cart"}');
+    const cart = await prom!.query('traces_span_metrics_calls_total{service_name="cart",span_kind="SPAN_KIND_SERVER",span_name="GET /cart"}');
     expect(one(cart)).toBe(100);
   });
 
@@ -136,19 +100,19 @@ describe('Prometheus scraping the agent', { timeout: 30_000 }, () => {
   });
 
   it('a counter rate(), a histogram_quantile() and target_info', async () => {
-    const rate = await eventually('rate(app_orders_total{job="shop/checkout",instance="pod-1"}[3s])', (x) => one(x) > 0);
+    const rate = await prom!.eventually('rate(app_orders_total{job="shop/checkout",instance="pod-1"}[3s])', (x) => one(x) > 0);
     expect(one(rate)).toBeGreaterThan(50);
     expect(one(rate)).toBeLessThan(200);
-    const p75 = await eventually('histogram_quantile(0.75, app_latency_seconds_bucket{job="shop/checkout"})', (x) => x.length === 1);
+    const p75 = await prom!.eventually('histogram_quantile(0.75, app_latency_seconds_bucket{job="shop/checkout"})', (x) => x.length === 1);
     expect(one(p75)).toBeCloseTo(0.3, 10);
-    const p50 = await query('histogram_quantile(0.5, app_latency_seconds_bucket{job="shop/checkout"})');
+    const p50 = await prom!.query('histogram_quantile(0.5, app_latency_seconds_bucket{job="shop/checkout"})');
     expect(one(p50)).toBeCloseTo(0.1, 10);
-    const ti = await query('target_info{job="shop/checkout",instance="pod-1"}');
+    const ti = await prom!.query('target_info{job="shop/checkout",instance="pod-1"}');
     expect(ti).toHaveLength(1);
     expect(ti[0]!.metric.host_name).toBe('node-1');
-    const joined = await query('app_orders_total * on(job, instance) group_left(host_name) target_info');
+    const joined = await prom!.query('app_orders_total * on(job, instance) group_left(host_name) target_info');
     expect(joined[0]?.metric.host_name).toBe('node-1');
-    const self = await query('target_info{job="outrider",service_name="outrider"}');
+    const self = await prom!.query('target_info{job="outrider",service_name="outrider"}');
     expect(self).toHaveLength(1);
   });
 });
