@@ -51,12 +51,15 @@ service: { pipelines: { metrics: { receivers: [otlp], exporters: [prometheus, pr
     ]);
   });
 
-  it('refuses two listeners on one host:port: gRPC and HTTP, two receivers, a receiver and the telemetry endpoint', () => {
-    expect(load(`
-receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:4317" }, http: { endpoint: "127.0.0.1:4317" } } } }
+  /** The otlp receiver on `grpc` and `http`, the telemetry server on `telemetry`. */
+  const oneReceiver = (grpc: string, http: string, telemetry: string) => `
+receivers: { otlp: { protocols: { grpc: { endpoint: "${grpc}" }, http: { endpoint: "${http}" } } } }
 exporters: { debug: }
-service: { telemetry: { endpoint: "127.0.0.1:9464" }, pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
-`).lines).toEqual([
+service: { telemetry: { endpoint: "${telemetry}" }, pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
+`;
+
+  it('refuses two listeners on one host:port: gRPC and HTTP, two receivers, a receiver and the telemetry endpoint', () => {
+    expect(load(oneReceiver('127.0.0.1:4317', '127.0.0.1:4317', '127.0.0.1:9464')).lines).toEqual([
       "receivers.otlp.protocols.http.endpoint: '127.0.0.1:4317' is already used by receivers.otlp.protocols.grpc.endpoint",
     ]);
     expect(load(`
@@ -72,11 +75,7 @@ service: { telemetry: { endpoint: ":9464" }, pipelines: { traces: { receivers: [
   });
 
   it('lets port 0 (a free port) repeat, and different ports on one host', () => {
-    expect(load(`
-receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" }, http: { endpoint: "127.0.0.1:0" } } } }
-exporters: { debug: }
-service: { telemetry: { endpoint: "127.0.0.1:0" }, pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
-`).lines).toEqual([]);
+    expect(load(oneReceiver('127.0.0.1:0', '127.0.0.1:0', '127.0.0.1:0')).lines).toEqual([]);
   });
 });
 

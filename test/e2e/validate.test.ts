@@ -23,6 +23,16 @@ function write(dir: string, name: string, yaml: string): string {
   return path;
 }
 
+/** A config whose sqlite queue would live under /proc; the receiver and telemetry on the given ports. */
+const procStorage = (grpcPort: number, telemetryPort: number) => `
+storage: { path: /proc/outrider/q.db }
+receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${grpcPort}" } } } }
+exporters: { otlp: { endpoint: "127.0.0.1:1", tls: { insecure: true }, sending_queue: { storage: sqlite } } }
+service:
+  telemetry: { endpoint: "127.0.0.1:${telemetryPort}" }
+  pipelines: { traces: { receivers: [otlp], exporters: [otlp] } }
+`;
+
 const refused: Array<[string, string, RegExp]> = [
   ['forward connector traces in, metrics out', `
 receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" } } } }
@@ -55,14 +65,7 @@ service:
   telemetry: { endpoint: "127.0.0.1:4998" }
   pipelines: { traces: { receivers: [otlp], exporters: [debug] } }
 `, /receivers\.otlp\.protocols\.http\.endpoint: '127\.0\.0\.1:4998' is already used by service\.telemetry\.endpoint/],
-  ['storage under /proc', `
-storage: { path: /proc/outrider/q.db }
-receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" } } } }
-exporters: { otlp: { endpoint: "127.0.0.1:1", tls: { insecure: true }, sending_queue: { storage: sqlite } } }
-service:
-  telemetry: { endpoint: "127.0.0.1:0" }
-  pipelines: { traces: { receivers: [otlp], exporters: [otlp] } }
-`, /storage\.path: cannot use '\/proc\/outrider\/q\.db': '\/proc' is on a proc pseudo-filesystem/],
+  ['storage under /proc', procStorage(0, 0), /storage\.path: cannot use '\/proc\/outrider\/q\.db': '\/proc' is on a proc pseudo-filesystem/],
 ];
 
 describe('outrider validate', () => {
@@ -99,14 +102,7 @@ service:
 describe('outrider run on an unusable storage path', () => {
   it('exits 1 at start, naming the path and the reason, instead of hanging', async () => {
     const dir = tempDir();
-    const config = write(dir, 'config.yaml', `
-storage: { path: /proc/outrider/q.db }
-receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:${await freePort()}" } } } }
-exporters: { otlp: { endpoint: "127.0.0.1:1", tls: { insecure: true }, sending_queue: { storage: sqlite } } }
-service:
-  telemetry: { endpoint: "127.0.0.1:${await freePort()}" }
-  pipelines: { traces: { receivers: [otlp], exporters: [otlp] } }
-`);
+    const config = write(dir, 'config.yaml', procStorage(await freePort(), await freePort()));
     const proc = spawnAgent(['run', '--config', config]);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
