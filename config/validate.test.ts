@@ -10,17 +10,20 @@ const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
   return { ...r, lines: r.problems.map(formatProblem), warningLines: (r.warnings ?? []).map(formatProblem) };
 };
 
-describe('checks across components (validate catches what run refuses)', () => {
-  it('refuses a forward connector taking traces in and giving metrics out', () => {
-    const r = load(`
+/** Pipeline `from` exports to forward/a, pipeline `to` receives from it. */
+const joined = (from: string, to: string) => `
 receivers: { otlp: }
 connectors: { forward/a: }
 exporters: { debug: }
 service:
   pipelines:
-    traces: { receivers: [otlp], exporters: [forward/a] }
-    metrics: { receivers: [forward/a], exporters: [debug] }
-`);
+    ${from}: { receivers: [otlp], exporters: [forward/a] }
+    ${to}: { receivers: [forward/a], exporters: [debug] }
+`;
+
+describe('checks across components (validate catches what run refuses)', () => {
+  it('refuses a forward connector taking traces in and giving metrics out', () => {
+    const r = load(joined('traces', 'metrics'));
     expect(r.lines).toEqual([
       "service.pipelines.traces.exporters[0]: connector 'forward/a' cannot take traces to any pipeline that receives from it (it feeds: metrics; forward connects traces→traces, metrics→metrics, logs→logs)",
       "service.pipelines.metrics.receivers[0]: connector 'forward/a' cannot give metrics from any pipeline that exports to it (it is fed by: traces; forward connects traces→traces, metrics→metrics, logs→logs)",
@@ -28,15 +31,7 @@ service:
   });
 
   it('accepts a forward connector joining pipelines of the same signal', () => {
-    const r = load(`
-receivers: { otlp: }
-connectors: { forward/a: }
-exporters: { debug: }
-service:
-  pipelines:
-    traces/in: { receivers: [otlp], exporters: [forward/a] }
-    traces/out: { receivers: [forward/a], exporters: [debug] }
-`);
+    const r = load(joined('traces/in', 'traces/out'));
     expect(r.lines).toEqual([]);
   });
 
