@@ -14,8 +14,8 @@ import { METRICS, type MetricRegistry } from './metric-registry.js';
 import { createSelfTelemetry, type SelfTelemetry } from './self-telemetry.js';
 import type { Service, ServiceFactory, ServiceKey } from './service.js';
 import { createMetricsServices } from './services/metrics-service.js';
-import { STATUS, TELEMETRY } from './services/telemetry-service.js';
-import { hostFor, StatusBoard } from './status.js';
+import { TELEMETRY } from './services/telemetry-service.js';
+import { hostFor, STATUS, StatusBoard } from './status.js';
 import { agentVersion } from './version.js';
 import { loadConfig } from '../config/loader.js';
 import type { FactoryCatalog, ResolvedConfig, ServiceDecl } from '../config/validate.js';
@@ -45,8 +45,8 @@ export interface ReloadResult {
   stopped: string[];
 }
 
-/** Services whose section can change only with a restart. */
-const RESTART_ONLY = new Set(['storage', 'signals']);
+/** Services a reload can apply in place; a change to any other service's section needs a restart. */
+const RELOADABLE_SERVICES = new Set(['telemetry']);
 
 function sourceOf(given: ConfigInput) {
   return 'yaml' in given ? { yaml: given.yaml } : 'tree' in given ? { tree: given.tree } : given.path;
@@ -61,10 +61,12 @@ export class Agent {
   private readonly apis = new Map<string, unknown>();
   private readonly reloads: Counter;
 
+  /** The running pipelines (replaced by a reload). */
+  graph!: PipelineGraph;
+
   private constructor(
     public config: ResolvedConfig,
     readonly logger: Logger,
-    public graph: PipelineGraph,
     readonly telemetry: SelfTelemetry,
     readonly board: StatusBoard,
     readonly clock: Clock,
@@ -95,7 +97,7 @@ export class Agent {
     const telemetry = createSelfTelemetry({ serviceVersion: agentVersion() });
     const board = new StatusBoard(clock);
     board.set('agent', 'starting');
-    const agent = new Agent(config, logger, undefined as unknown as PipelineGraph, telemetry, board, clock, given, factories, opts);
+    const agent = new Agent(config, logger, telemetry, board, clock, given, factories, opts);
     agent.apis.set(STATUS.name, board);
     agent.apis.set(ADMISSION.name, new Admission());
     try {
@@ -216,9 +218,9 @@ export class Agent {
     const next = loaded.config;
     for (const w of loaded.warnings ?? []) this.logger.warn({ path: w.path }, w.message);
 
-    // Services: storage and signals need a restart; the telemetry server is replaced in place.
+    // Services: the telemetry server is replaced in place; the others (storage, signals) need a restart.
     const changedServices = next.services.filter((d) => !isDeepStrictEqual(d.config, this.config.services.find((o) => o.type === d.type)?.config));
-    const restartOnly = changedServices.filter((d) => RESTART_ONLY.has(d.type));
+    const restartOnly = changedServices.filter((d) => !RELOADABLE_SERVICES.has(d.type));
     if (restartOnly.length) {
       return refuse(restartOnly.map((d) => ({ path: d.factory.section, message: 'changes take effect only after a restart; the running agent keeps its current settings' })));
     }

@@ -1,10 +1,13 @@
 // Component status: what each component and service last reported, read by /readyz and the admin API.
 import type { Host, StatusKind } from './component.js';
 import type { Clock } from './clock.js';
-import type { ServiceKey } from './service.js';
+import { serviceKey, type ServiceKey } from './service.js';
 
 /** One component's last report. */
 export interface StatusEntry { id: string; status: StatusKind; reason?: string; sinceMs: number }
+
+/** The status board, provided by the agent itself: `host.service(STATUS)` (the telemetry server, the admin API). */
+export const STATUS = serviceKey<StatusBoard>('status');
 
 /** Every component's status, keyed by `kind:id[@pipeline]`. */
 export class StatusBoard {

@@ -2,13 +2,11 @@
 import { z } from 'zod';
 import { once } from '../component.js';
 import { defineService, serviceKey, type ServiceFactory } from '../service.js';
-import type { StatusBoard } from '../status.js';
+import { STATUS } from '../status.js';
 import { TelemetryServer } from '../telemetry-server.js';
 import { endpoint } from '../../config/schema-helpers.js';
 import { EXPOSITION } from './metrics-service.js';
 
-/** The component status board, provided by the agent. */
-export const STATUS = serviceKey<StatusBoard>('status');
 
 /** What components see of the telemetry server: `host.service(TELEMETRY)`. */
 export interface Telemetry {
