@@ -87,6 +87,10 @@ describe('agent runtime', () => {
     expect(refused.outcome).toBe('refused');
     expect(refused.problems.map((p) => p.path)).toEqual(['processors.batch.timeout', 'service.pipelines.traces.exporters[0]']);
     expect(agent.component('receiver', 'otlp')).toBe(receiver);
+    // a new storage path needs a restart: refused, saying so
+    const moved = JSON.parse(JSON.stringify(cfg));
+    moved.storage.path += '.other';
+    expect((await agent.reload({ tree: moved })).problems).toEqual([{ path: 'storage', message: expect.stringMatching(/only after a restart/) }]);
 
     const good = JSON.parse(JSON.stringify(cfg));
     good.processors['spanmetrics'] = {};
