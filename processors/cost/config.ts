@@ -37,7 +37,7 @@ export const costConfigSchema = z.strictObject({
     prices: z.array(priceEntrySchema).prefault([]),
     /** Whether the default table shipped with the agent is used behind the configured prices. */
     include_defaults: bool().prefault(true),
-    /** How often the price file's modification time is checked (ms). */
+    /** How often the price file is read and compared with the prices in force (ms). */
     reload_check_interval: duration().prefault('1s'),
     /** Distinct model label values kept in the series; later ones become `__overflow__`. */
     max_models: num({ int: true, min: 1 }).prefault(200),

@@ -129,6 +129,8 @@ export class CostProcessor implements Component, Consumer<TracesData> {
           readFacts(span.attributes, f);
           if (f.tagged) continue;
           const w = this.weights.get(span.traceState);
+          // bytes as received, before any attribute is added
+          const bytes = perByte > 0 ? spanSize(span) + resShare : 0;
           for (let k = 0; k < nkeys; k++) attrValues[k] = this.attrValue(k, span.attributes, res);
           let total = 0;
           let kinds = '';
@@ -160,7 +162,7 @@ export class CostProcessor implements Component, Consumer<TracesData> {
             add(service, 'compute', '', usd, w, 0);
           }
           if (perByte > 0) {
-            const usd = roundUsd((spanSize(span) + resShare) * perByte);
+            const usd = roundUsd(bytes * perByte);
             total += usd;
             kinds = kinds ? `${kinds},ingest` : 'ingest';
             add(service, 'ingest', '', usd, w, 0);
