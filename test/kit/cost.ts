@@ -1,6 +1,7 @@
 // Helpers for the cost processor's tests: a processor on test settings, GenAI spans, attribute reads.
 import type { AnyValue, Span, TracesData } from '../../agent/pdata/model.js';
 import { costProcessorFactory } from '../../processors/cost/index.js';
+import type { CostProcessor } from '../../processors/cost/cost.js';
 import { testSettings, type TestSettings } from './settings.js';
 
 export const T0 = 1_700_000_000_000_000_000n; // ns
@@ -33,7 +34,7 @@ export const attr = (s: Span, key: string): AnyValue | undefined => s.attributes
 export function setupCost(cfg: object = {}, settings: TestSettings = testSettings('cost')) {
   const got: TracesData[] = [];
   const next = { consume: async (d: TracesData) => { got.push(d); } };
-  const proc = costProcessorFactory.create.traces!(settings, costProcessorFactory.parse(cfg), next);
+  const proc = costProcessorFactory.create.traces!(settings, costProcessorFactory.parse(cfg), next) as CostProcessor;
   const started = proc.start(settings.host);
   const lines = async (prefix: string) => (await settings.render()).split('\n').filter((l) => l.startsWith(prefix));
   return { proc, got, settings, started, lines };
