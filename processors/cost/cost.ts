@@ -10,6 +10,7 @@ import type { KeyValue, Span, TracesData } from '../../agent/pdata/model.js';
 import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
 import { STORE } from '../../agent/services/store-service.js';
 import { SIGNALS, OVERFLOW_VALUE, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
+import { BatchSums, type Entry } from './batch-sums.js';
 import { Budgets } from './budgets.js';
 import type { CostConfig } from './config.js';
 import { newFacts, readFacts } from './genai-attributes.js';
@@ -18,8 +19,8 @@ import { llmCost, roundUsd } from './price-table.js';
 import { Rollups } from './rollups.js';
 import { attributesSize, spanSize } from './span-size.js';
 
-/** One cell of a batch's sums: service, kind, model and (for attribution rows) one key's value. */
-interface Cell { service: string; kind: string; model: string; attrKey: string; attrValue: string; usd: number; spans: number; unpriced: number }
+/** `outrider.cost.kind` by bit mask: 1 llm, 2 compute, 4 ingest. */
+const KINDS = ['', 'llm', 'compute', 'llm,compute', 'ingest', 'llm,ingest', 'compute,ingest', 'llm,compute,ingest'];
 
 interface Writers { usd: ReturnType<CounterVec['series']>; sig: SeriesWriter }
 
@@ -99,30 +100,29 @@ export class CostProcessor implements Component, Consumer<TracesData> {
   }
 
   /** Prices and tags every span; returns the batch's weighted sums. */
-  tag(td: TracesData): Map<string, Cell> {
-    const cells = new Map<string, Cell>();
-    if (this.stopped) return cells;
+  tag(td: TracesData): BatchSums {
+    const sums = new BatchSums(this.keys);
+    if (this.stopped) return sums;
     const table = this.prices.table;
     const f = this.facts;
     const cfg = this.cfg;
     const perByte = this.ingestUsdPerByte;
     const nkeys = this.keys.length;
     const attrValues: string[] = new Array(nkeys);
-    const add = (service: string, kind: string, model: string, usd: number, w: number, unpriced: number) => {
-      this.cell(cells, service, kind, model, '', '', usd * w, w, unpriced);
-      for (let k = 0; k < nkeys; k++) this.cell(cells, service, kind, model, this.keys[k]!, attrValues[k]!, usd * w, w, unpriced);
-    };
     for (const rs of td.resourceSpans) {
       const res = rs.resource?.attributes ?? [];
       const svcKv = lookup(res, 'service.name');
       const service = svcKv ? valueText(svcKv.value) : '';
       const override = cfg.compute.services[service];
       const coreHourUsd = cfg.compute.enabled ? (override?.cpu_core_hour_usd ?? cfg.compute.cpu_core_hour_usd) * (override?.cores ?? cfg.compute.cores) : 0;
+      let compute: Entry | undefined;
+      let ingest: Entry | undefined;
       let resShare = 0;
       if (perByte > 0) {
         let n = 0;
         for (const ss of rs.scopeSpans) n += ss.spans.length;
         resShare = n > 0 ? attributesSize(res) / n : 0;
+        ingest = sums.entry(service, 'ingest', '');
       }
       for (const ss of rs.scopeSpans) {
         for (const span of ss.spans) {
@@ -130,13 +130,13 @@ export class CostProcessor implements Component, Consumer<TracesData> {
           if (f.tagged) continue;
           const w = this.weights.get(span.traceState);
           // bytes as received, before any attribute is added
-          const bytes = perByte > 0 ? spanSize(span) + resShare : 0;
+          const bytes = ingest ? spanSize(span) + resShare : 0;
           for (let k = 0; k < nkeys; k++) attrValues[k] = this.attrValue(k, span.attributes, res);
           let total = 0;
-          let kinds = '';
+          let kinds = 0;
           let unpriced = false;
           if (f.appCost !== undefined || f.hasUsage) {
-            const model = this.modelLabel(f.model);
+            const llm = sums.entry(service, 'llm', this.modelLabel(f.model));
             let usd: number | undefined = f.appCost;
             if (usd === undefined) {
               const entry = table.find(f.provider, f.model, Number(span.startTimeUnixNano / 1_000_000n));
@@ -147,41 +147,34 @@ export class CostProcessor implements Component, Consumer<TracesData> {
             }
             if (usd === undefined) {
               unpriced = true;
-              add(service, 'llm', model, 0, w, w);
+              llm.add(0, w, w, attrValues);
             } else {
               total += usd;
-              kinds = 'llm';
-              add(service, 'llm', model, usd, w, 0);
+              kinds |= 1;
+              llm.add(usd, w, 0, attrValues);
             }
           }
           if (coreHourUsd > 0 && (span.kind === 2 || span.kind === 5)) {
             const ns = span.endTimeUnixNano - span.startTimeUnixNano;
             const usd = ns > 0n ? roundUsd((Number(ns) / 3.6e12) * coreHourUsd) : 0;
             total += usd;
-            kinds = kinds ? `${kinds},compute` : 'compute';
-            add(service, 'compute', '', usd, w, 0);
+            kinds |= 2;
+            (compute ??= sums.entry(service, 'compute', '')).add(usd, w, 0, attrValues);
           }
-          if (perByte > 0) {
+          if (ingest) {
             const usd = roundUsd(bytes * perByte);
             total += usd;
-            kinds = kinds ? `${kinds},ingest` : 'ingest';
-            add(service, 'ingest', '', usd, w, 0);
+            kinds |= 4;
+            ingest.add(usd, w, 0, attrValues);
           }
           if (kinds) {
-            span.attributes.push({ key: 'outrider.cost.usd', value: roundUsd(total) }, { key: 'outrider.cost.kind', value: kinds });
+            span.attributes.push({ key: 'outrider.cost.usd', value: roundUsd(total) }, { key: 'outrider.cost.kind', value: KINDS[kinds]! });
           }
           if (unpriced) span.attributes.push({ key: 'outrider.cost.unpriced', value: true });
         }
       }
     }
-    return cells;
-  }
-
-  private cell(cells: Map<string, Cell>, service: string, kind: string, model: string, attrKey: string, attrValue: string, usd: number, spans: number, unpriced: number): void {
-    const key = `${service}\u0000${kind}\u0000${model}\u0000${attrKey}\u0000${attrValue}`;
-    const c = cells.get(key);
-    if (c) { c.usd += usd; c.spans += spans; c.unpriced += unpriced; return; }
-    cells.set(key, { service, kind, model, attrKey, attrValue, usd, spans, unpriced });
+    return sums;
   }
 
   private attrValue(k: number, attrs: readonly KeyValue[], res: readonly KeyValue[]): string {
@@ -204,10 +197,11 @@ export class CostProcessor implements Component, Consumer<TracesData> {
   }
 
   /** Adds a batch's sums to the series, the rollups and the budgets. */
-  apply(cells: Map<string, Cell>): void {
+  apply(sums: BatchSums): void {
     if (this.stopped || !this.costVec) return;
     const now = this.settings.clock.now();
-    for (const [key, c] of cells) {
+    for (const c of sums.cells()) {
+      const key = c.key;
       if (this.stored) this.rollups.add(now, c.service, c.kind, c.model, c.attrKey, c.attrValue, c.usd, c.spans, c.unpriced);
       if (this.budgets.size && c.usd > 0) this.budgets.add(c.service, c.kind, c.model, c.attrKey, c.attrValue, c.usd, now);
       if (c.attrKey !== '') continue;

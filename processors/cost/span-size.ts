@@ -13,8 +13,10 @@ function field(len: number): number {
 
 function bigVarintSize(v: bigint): number {
   if (v < 0n) return 10;
+  // below 2^53 the Number path allocates no BigInts
+  let x = v <= 9007199254740991n ? Number(v) : 2 ** 63;
   let n = 1;
-  while (v >= 0x80n) { v >>= 7n; n++; }
+  while (x >= 128) { x = Math.floor(x / 128); n++; }
   return n;
 }
 

@@ -1,5 +1,6 @@
 // The cost processor inside the real agent, fed by the OTel SDK over OTLP/gRPC: cost attributes
 // downstream, exact /metrics series, unknown models flagged and counted, rollups through a kill -9.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SpanKind } from '@opentelemetry/api';
@@ -36,7 +37,7 @@ describe('cost (agent + OTel SDK)', () => {
       exporters: { sink: {} },
       service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['cost'], exporters: ['sink'] } } },
     }, { factories: [sink.factory] });
-    const { provider, tracer } = sdk(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc);
+    const { provider, tracer } = sdk(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!);
     try {
       const client = { kind: SpanKind.CLIENT, startTime: [T, 0] as [number, number] };
       tracer.startSpan('chat gpt-4o', { ...client, attributes: { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o',
@@ -104,5 +105,44 @@ describe('cost (agent + OTel SDK)', () => {
       await second.exited;
     }
     expect(dayUsd()).toBe(1.5);
+  });
+
+  it('a changed price file applies to new spans within 5 s; a broken one is refused and the old prices kept', async () => {
+    const dir = tempDir();
+    const prices = join(dir, 'prices.yaml');
+    const file = (input: number) => `date: 2026-01-01\nmodels:\n  - { model: m, prices: { input: ${input} } }\n`;
+    writeFileSync(prices, file(1000));
+    const sink = createSink();
+    const agent = await Agent.start({
+      storage: { path: join(dir, 'outrider.db') },
+      receivers: { otlp: { protocols: { grpc: { endpoint: '127.0.0.1:0' } } } },
+      processors: { cost: { compute: { enabled: false }, llm: { prices_file: prices, include_defaults: false } } },
+      exporters: { sink: {} },
+      service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['cost'], exporters: ['sink'] } } },
+    }, { factories: [sink.factory] });
+    const { provider, tracer } = sdk(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!);
+    let sent = 0;
+    const price = async () => {
+      tracer.startSpan('chat', { attributes: { 'gen_ai.request.model': 'm', 'gen_ai.usage.input_tokens': 250 } }).end();
+      await provider.forceFlush();
+      await sink.waitFor('traces', ++sent);
+      const last = sink.received.traces.at(-1)!.resourceSpans[0]!.scopeSpans[0]!.spans.at(-1)!;
+      return attr(last, 'gen_ai.usage.cost');
+    };
+    try {
+      expect(await price()).toBe(0.25);
+      writeFileSync(prices, file(2000));
+      await until(async () => (await price()) === 0.5, 5000, 'the new price within 5 s');
+      writeFileSync(prices, 'models: [ { model: m, prices: { input: nope } } ]\n');
+      // two check intervals later the broken file has been seen and refused
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(await price()).toBe(0.5);
+      const text = await (await fetch(`http://${agent.telemetryAddress}/metrics`)).text();
+      expect(text).toContain('outrider_cost_price_reloads_total{outcome="failure",processor="cost"} 1');
+      expect(text).toContain('outrider_cost_price_reloads_total{outcome="success",processor="cost"} 1');
+    } finally {
+      await provider.shutdown();
+      await agent.stop();
+    }
   });
 });
