@@ -40,6 +40,18 @@ service:
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, batch], exporters: [nop] }
 `,
+  'otlp → memory_limiter → cost → spanmetrics → batch → nop': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  cost: { ingest: { destinations: [ { name: vendor, usd_per_gb: 0.25 } ] }, attribution: { keys: [http.route] } }
+  spanmetrics: { dimensions: [http.route] }
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, cost, spanmetrics, batch], exporters: [nop] }
+`,
   'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
 processors:
   batch: {}
@@ -144,7 +156,9 @@ async function main(): Promise<void> {
   const spanmetricsNsPerSpan = await benchSpanMetricsRecord();
   process.stderr.write('export encoder micro-benchmark\n');
   const encode = await benchExportEncode();
-  const withSm = rows.find((r) => r.name.includes('spanmetrics'));
+  const withSm = rows.find((r) => r.name === 'otlp → memory_limiter → spanmetrics → batch → nop');
+  const withCost = rows.find((r) => r.name.includes('cost'));
+  const costOverhead = withCost && withSm ? 1 - withCost.spansPerSec / withSm.spansPerSec : NaN;
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
 
@@ -159,13 +173,14 @@ async function main(): Promise<void> {
     `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
     `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
+    `cost: end-to-end overhead ${(costOverhead * 100).toFixed(1)} % (memory_limiter → cost → spanmetrics → batch vs the same without cost, same run)`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 
