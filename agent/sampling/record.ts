@@ -1,7 +1,7 @@
 // Recording a sampling decision on a kept span: the OTEP 235 threshold in tracestate and the
 // `outrider.sampling.*` attributes, so readers downstream can weight counts by 1/p.
 import type { KeyValue, Span } from '../pdata/model.js';
-import { adjustedCountOf, withThreshold } from './otep235.js';
+import { TWO_56, adjustedCountOf, withThreshold } from './otep235.js';
 
 /** Attribute holding the span's adjusted count (1/p, a double). */
 export const ADJUSTED_COUNT_KEY = 'outrider.sampling.adjusted_count';
@@ -44,4 +44,14 @@ export class ThresholdWriter {
     setAttribute(span.attributes, ADJUSTED_COUNT_KEY, adjustedCountOf(t));
     if (policy !== undefined) setAttribute(span.attributes, POLICY_KEY, policy);
   }
+}
+
+/** Description shared by every sampler creating the `outrider_sampling_decisions` counter. */
+export const DECISIONS_HELP = 'Sampling decisions, by policy (or head sampler id) and outcome.';
+
+/** `t` rounded up to `digits` hex digits (a little less probability, never more); `t` itself when rounding would reject everything. */
+export function roundThreshold(t: bigint, digits: number): bigint {
+  const unit = 1n << BigInt(4 * (14 - digits));
+  const r = ((t + unit - 1n) / unit) * unit;
+  return r >= TWO_56 ? t : r;
 }

@@ -6,16 +6,9 @@ import type { Component, Consumer, CreateSettings, Host } from '../../agent/comp
 import { once } from '../../agent/component.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { TWO_56, keeps, randomnessOf, thresholdForProbability, thresholdOf } from '../../agent/sampling/otep235.js';
-import { ThresholdWriter } from '../../agent/sampling/record.js';
+import { DECISIONS_HELP, ThresholdWriter, roundThreshold } from '../../agent/sampling/record.js';
 import { SIGNALS, type SeriesWriter } from '../../agent/signals/signals.js';
 import type { ProbabilisticSamplerConfig } from './config.js';
-
-/** `t` rounded up to `digits` hex digits (a little less probability, never more); `t` itself when rounding would reject everything. */
-export function roundThreshold(t: bigint, digits: number): bigint {
-  const unit = 1n << BigInt(4 * (14 - digits));
-  const r = ((t + unit - 1n) / unit) * unit;
-  return r >= TWO_56 ? t : r;
-}
 
 /** The randomness of a span: `rv` from tracestate, else the trace id's low 56 bits; undefined when it has none (all-zero id). */
 function randomness(span: Span): bigint | undefined {
@@ -53,7 +46,7 @@ export class ProbabilisticSampler implements Component, Consumer<TracesData> {
   private sig: { kept: SeriesWriter; dropped: SeriesWriter } | undefined;
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: ProbabilisticSamplerConfig, private readonly next: Consumer<TracesData>) {
-    this.decisions = settings.meter.createCounter('outrider_sampling_decisions', { description: 'Sampling decisions, by policy (or head sampler id) and outcome.' });
+    this.decisions = settings.meter.createCounter('outrider_sampling_decisions', { description: DECISIONS_HELP });
     this.attrs = { kept: { policy: settings.id, decision: 'sampled' }, dropped: { policy: settings.id, decision: 'not_sampled' } };
     this.noUpstream = outgoingThreshold(cfg, undefined);
   }

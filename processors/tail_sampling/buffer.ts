@@ -1,0 +1,77 @@
+// The per-trace buffer of the tail sampler: spans by trace, in arrival order of their first span,
+// each with the resource and scope it came with, and the way back to an OTLP batch.
+import type { KeyValue, Resource, ResourceSpans, Scope, ScopeSpans, Span, TracesData } from '../../agent/pdata/model.js';
+import type { TraceView } from './trace-view.js';
+
+/**
+ * The resource and scope a group of spans arrived under, shared by every span of one incoming
+ * ScopeSpans. It holds no reference to the incoming span arrays, so spans of decided traces are
+ * freed while other spans of the same request are still buffered.
+ */
+export interface Origin {
+  readonly resource: Resource | null;
+  readonly resourceSchemaUrl: string;
+  readonly scope: Scope | null;
+  readonly scopeSchemaUrl: string;
+  readonly resourceAttrs: KeyValue[];
+}
+
+const NO_ATTRS: KeyValue[] = [];
+
+/** The origin of the spans of `ss` under `rs`. */
+export function originOf(rs: ResourceSpans, ss: ScopeSpans): Origin {
+  return { resource: rs.resource, resourceSchemaUrl: rs.schemaUrl, scope: ss.scope, scopeSchemaUrl: ss.schemaUrl, resourceAttrs: rs.resource?.attributes ?? NO_ATTRS };
+}
+
+/** One buffered trace. */
+export class PendingTrace implements TraceView {
+  readonly spans: Span[] = [];
+  readonly origins: Origin[] = [];
+  /** When the root span arrived (ms), or undefined. */
+  rootAtMs: number | undefined;
+
+  constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {}
+
+  resourceOf(i: number): KeyValue[] {
+    return this.origins[i]!.resourceAttrs;
+  }
+
+  /** Lets go of the spans (a decided trace may still sit in the root queue for a while). */
+  release(): void {
+    this.spans.length = 0;
+    this.origins.length = 0;
+  }
+
+  add(span: Span, origin: Origin): void {
+    this.spans.push(span);
+    this.origins.push(origin);
+  }
+}
+
+/** The key of a trace id (its bytes as a latin1 string: 16 characters, cheap to hash). */
+export function traceKey(id: Uint8Array): string {
+  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+}
+
+/** Spans with their origins as one OTLP batch: one ResourceSpans per resource, one ScopeSpans per scope. */
+export function toTraces(spans: readonly Span[], origins: readonly Origin[]): TracesData {
+  const byResource = new Map<Resource | null, { rs: ResourceSpans; scopes: Map<Scope | null, ScopeSpans> }>();
+  const out: TracesData = { resourceSpans: [] };
+  for (let i = 0; i < spans.length; i++) {
+    const o = origins[i]!;
+    let r = byResource.get(o.resource);
+    if (!r) {
+      r = { rs: { resource: o.resource, schemaUrl: o.resourceSchemaUrl, scopeSpans: [] }, scopes: new Map() };
+      byResource.set(o.resource, r);
+      out.resourceSpans.push(r.rs);
+    }
+    let ss = r.scopes.get(o.scope);
+    if (!ss) {
+      ss = { scope: o.scope, schemaUrl: o.scopeSchemaUrl, spans: [] };
+      r.scopes.set(o.scope, ss);
+      r.rs.scopeSpans.push(ss);
+    }
+    ss.spans.push(spans[i]!);
+  }
+  return out;
+}
