@@ -29,6 +29,8 @@ export class PendingTrace implements TraceView {
   readonly origins: Origin[] = [];
   /** When the root span arrived (ms), or undefined. */
   rootAtMs: number | undefined;
+  /** Set once the trace is decided (it may still sit in a queue). */
+  decided = false;
 
   constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {}
 
@@ -36,8 +38,9 @@ export class PendingTrace implements TraceView {
     return this.origins[i]!.resourceAttrs;
   }
 
-  /** Lets go of the spans (a decided trace may still sit in the root queue for a while). */
+  /** Marks the trace decided and lets go of its spans (it may still sit in a queue for a while). */
   release(): void {
+    this.decided = true;
     this.spans.length = 0;
     this.origins.length = 0;
   }
@@ -74,4 +77,37 @@ export function toTraces(spans: readonly Span[], origins: readonly Origin[]): Tr
     ss.spans.push(spans[i]!);
   }
   return out;
+}
+
+/**
+ * Traces in the order of a deadline that only grows (arrival, root arrival). Decided traces are
+ * skipped at the head and, past `bound` entries, compacted away, so the queue stays bounded.
+ */
+export class TraceQueue {
+  private items: PendingTrace[] = [];
+  private head = 0;
+  constructor(private readonly bound: number) {}
+
+  push(t: PendingTrace): void {
+    this.items.push(t);
+    if (this.items.length - this.head > this.bound) this.compact();
+  }
+
+  /** The first undecided trace, or undefined. */
+  peek(): PendingTrace | undefined {
+    const q = this.items;
+    while (this.head < q.length && q[this.head]!.decided) this.head++;
+    if (this.head > 1024 && this.head * 2 > q.length) { this.items = q.slice(this.head); this.head = 0; }
+    return this.items[this.head];
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+
+  private compact(): void {
+    this.items = this.items.slice(this.head).filter((t) => !t.decided);
+    this.head = 0;
+  }
 }

@@ -9,21 +9,34 @@ export interface KeptDecision {
   readonly threshold: bigint;
 }
 
-/** A bounded map from trace key to value; `capacity` 0 remembers nothing. */
+/**
+ * A bounded map from trace key to value, in two generations: when the newer one holds half the
+ * capacity, it becomes the older one and the previous older one is forgotten. It remembers at
+ * least the `capacity / 2` most recent decisions and at most `capacity`, in O(1) per operation
+ * (evicting one by one from the front of a Map costs a scan over its deleted entries).
+ * `capacity` 0 remembers nothing.
+ */
 export class DecisionCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  private readonly half: number;
+  constructor(private readonly capacity: number) {
+    this.half = Math.max(1, Math.ceil(capacity / 2));
+  }
 
-  get size(): number { return this.map.size; }
+  get size(): number { return this.young.size + this.old.size; }
 
   get(key: string): V | undefined {
-    return this.map.get(key);
+    const v = this.young.get(key);
+    return v !== undefined ? v : this.old.get(key);
   }
 
   set(key: string, value: V): void {
     if (this.capacity === 0) return;
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+    if (this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
   }
 }

@@ -100,12 +100,12 @@ describe('tail_sampling late spans', () => {
   });
 
   it('once the cache has forgotten a trace, its late spans are buffered as a new trace', async () => {
-    const { p, settings } = await sampler({ decision_wait: '1s', policies: [errors], decision_cache: { sampled_cache_size: 1, non_sampled_cache_size: 1 } });
-    await p.consume(batch([tspan(1), tspan(2)]));
+    const { p, settings } = await sampler({ decision_wait: '1s', policies: [errors], decision_cache: { sampled_cache_size: 2, non_sampled_cache_size: 2 } });
+    await p.consume(batch([tspan(1), tspan(2), tspan(3)]));
     await settings.clock.advance(1_000);
-    await p.consume(batch([tspan(1, { child: true })]));
+    await p.consume(batch([tspan(1, { child: true })])); // the oldest decision is forgotten
     expect(p.tracesInMemory).toBe(1);
-    await p.consume(batch([tspan(2, { child: true })]));
+    await p.consume(batch([tspan(3, { child: true })])); // the newest is remembered
     expect(p.tracesInMemory).toBe(1);
     expect(p.stats.cacheHits).toBe(1);
     await p.shutdown();

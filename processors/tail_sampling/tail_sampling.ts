@@ -10,7 +10,7 @@ import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
 import { DECISIONS_HELP, ThresholdWriter } from '../../agent/sampling/record.js';
 import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
-import { PendingTrace, originOf, toTraces, traceKey, type Origin } from './buffer.js';
+import { PendingTrace, TraceQueue, originOf, toTraces, traceKey, type Origin } from './buffer.js';
 import type { TailSamplingConfig } from './config.js';
 import { DecisionCache, type KeptDecision } from './decision-cache.js';
 import { buildPolicy, type Policy } from './policies.js';
@@ -24,9 +24,10 @@ export class TailSampler implements Component, Consumer<TracesData> {
   readonly mutates = true;
   private readonly policies: Policy[];
   private readonly traces = new Map<string, PendingTrace>();
+  /** Traces in arrival order of their first span (their wait deadlines ascend). */
+  private readonly arrivals: TraceQueue;
   /** Traces whose root arrived, in arrival order of the root (their deadlines ascend). */
-  private rootQueue: PendingTrace[] = [];
-  private rootHead = 0;
+  private readonly roots: TraceQueue;
   private readonly kept: DecisionCache<KeptDecision>;
   private readonly dropped: DecisionCache<true>;
   private readonly writer = new ThresholdWriter();
@@ -47,6 +48,8 @@ export class TailSampler implements Component, Consumer<TracesData> {
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: TailSamplingConfig, private readonly next: Consumer<TracesData>) {
     this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock));
+    this.arrivals = new TraceQueue(2 * cfg.num_traces + 1024);
+    this.roots = new TraceQueue(2 * cfg.num_traces + 1024);
     this.kept = new DecisionCache(cfg.decision_cache.sampled_cache_size);
     this.dropped = new DecisionCache(cfg.decision_cache.non_sampled_cache_size);
     const meter = settings.meter;
@@ -97,13 +100,14 @@ export class TailSampler implements Component, Consumer<TracesData> {
             if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, outSpans, outOrigins);
             t = new PendingTrace(key, now, randomnessOf(span.traceState, span.traceId));
             this.traces.set(key, t);
+            this.arrivals.push(t);
             this.arm(now + this.cfg.decision_wait);
           }
           t.add(span, origin);
           this.spansInMemory++;
           if (t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0 && isRoot(span)) {
             t.rootAtMs = now;
-            this.rootQueue.push(t);
+            this.roots.push(t);
             this.arm(now + this.cfg.decision_wait_after_root);
           }
           if (t.spans.length >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, outSpans, outOrigins);
@@ -124,7 +128,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
   }
 
   private evictOldest(now: number, outSpans: Span[], outOrigins: Origin[]): void {
-    const oldest = this.traces.values().next().value;
+    const oldest = this.arrivals.peek();
     if (!oldest) return;
     this.stats.evictions++;
     this.m.evictions.add(1, { processor: this.settings.id });
@@ -212,30 +216,16 @@ export class TailSampler implements Component, Consumer<TracesData> {
   /** Decides every trace whose wait (or after-root wait) has run out by `now`. */
   decideDue(now: number, outSpans: Span[], outOrigins: Origin[]): void {
     const wait = this.cfg.decision_wait;
-    for (const t of this.traces.values()) {
-      if (t.firstAtMs + wait > now) break;
-      this.decide(t, 'wait', now, outSpans, outOrigins);
-    }
+    for (let t = this.arrivals.peek(); t && t.firstAtMs + wait <= now; t = this.arrivals.peek()) this.decide(t, 'wait', now, outSpans, outOrigins);
     const afterRoot = this.cfg.decision_wait_after_root;
-    const q = this.rootQueue;
-    while (this.rootHead < q.length) {
-      const t = q[this.rootHead]!;
-      if (this.traces.get(t.key) === t) {
-        if (t.rootAtMs! + afterRoot > now) break;
-        this.decide(t, 'root', now, outSpans, outOrigins);
-      }
-      this.rootHead++;
-    }
-    if (this.rootHead > 1024 && this.rootHead * 2 > q.length) { this.rootQueue = q.slice(this.rootHead); this.rootHead = 0; }
+    for (let t = this.roots.peek(); t && t.rootAtMs! + afterRoot <= now; t = this.roots.peek()) this.decide(t, 'root', now, outSpans, outOrigins);
   }
 
   private nextDeadline(): number | undefined {
     let at: number | undefined;
-    const first = this.traces.values().next().value;
+    const first = this.arrivals.peek();
     if (first) at = first.firstAtMs + this.cfg.decision_wait;
-    const q = this.rootQueue;
-    while (this.rootHead < q.length && this.traces.get(q[this.rootHead]!.key) !== q[this.rootHead]) this.rootHead++;
-    const r = q[this.rootHead];
+    const r = this.roots.peek();
     if (r) { const ra = r.rootAtMs! + this.cfg.decision_wait_after_root; if (at === undefined || ra < at) at = ra; }
     return at;
   }
@@ -261,7 +251,8 @@ export class TailSampler implements Component, Consumer<TracesData> {
       for (const t of [...this.traces.values()]) this.decide(t, 'shutdown', now, outSpans, outOrigins);
     }
     this.traces.clear();
-    this.rootQueue = [];
+    this.arrivals.clear();
+    this.roots.clear();
     if (outSpans.length) this.send(toTraces(outSpans, outOrigins), outSpans.length);
     await this.sending;
   });
