@@ -51,9 +51,12 @@ export class PendingTrace implements TraceView {
   }
 }
 
-/** The key of a trace id (its bytes as a latin1 string: 16 characters, cheap to hash). */
+/** The key of a trace id: a 16-byte id as 8 UTF-16 code units (no Buffer, no hex), other lengths as latin1. */
 export function traceKey(id: Uint8Array): string {
-  return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+  if (id.length !== 16) return Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+  return String.fromCharCode(
+    (id[0]! << 8) | id[1]!, (id[2]! << 8) | id[3]!, (id[4]! << 8) | id[5]!, (id[6]! << 8) | id[7]!,
+    (id[8]! << 8) | id[9]!, (id[10]! << 8) | id[11]!, (id[12]! << 8) | id[13]!, (id[14]! << 8) | id[15]!);
 }
 
 /** Spans with their origins as one OTLP batch: one ResourceSpans per resource, one ScopeSpans per scope. */

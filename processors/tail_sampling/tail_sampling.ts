@@ -16,6 +16,12 @@ import { DecisionCache, type KeptDecision } from './decision-cache.js';
 import { buildPolicy, type Policy } from './policies.js';
 import { DROP, isRoot } from './trace-view.js';
 
+function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, shutdown. */
 export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'shutdown';
 
@@ -81,11 +87,16 @@ export class TailSampler implements Component, Consumer<TracesData> {
     const outSpans: Span[] = [];
     const outOrigins: Origin[] = [];
     const lateKept = [0, 0];
+    let prevId: Uint8Array | undefined;
+    let prevKey = '';
     for (const rs of td.resourceSpans) {
       for (const ss of rs.scopeSpans) {
         const origin = originOf(rs, ss);
         for (const span of ss.spans) {
-          const key = traceKey(span.traceId);
+          // spans of one trace usually come together: reuse the key of the previous span's id
+          const id = span.traceId;
+          if (!sameId(id, prevId)) { prevId = id; prevKey = traceKey(id); }
+          const key = prevKey;
           let t = this.traces.get(key);
           if (!t) {
             const d = this.kept.get(key);
