@@ -16,6 +16,8 @@ import { otlphttpExporterFactory } from '../exporters/otlphttp/index.js';
 import { forwardFactory } from '../connectors/forward/index.js';
 import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js';
 import { costProcessorFactory } from '../processors/cost/index.js';
+import { probabilisticSamplerFactory } from '../processors/probabilistic_sampler/index.js';
+import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -24,6 +26,8 @@ export const builtinFactories: readonly Factory[] = [
   batchFactory,
   spanMetricsProcessorFactory,
   costProcessorFactory,
+  probabilisticSamplerFactory,
+  tailSamplingFactory,
   debugFactory,
   fileFactory,
   nopFactory,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { benchDecode } from './decode.js';
 import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
 import { benchExportEncode } from './export-encode.js';
+import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
 import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -70,6 +71,33 @@ service:
   pipelines:
     traces: { receivers: [otlp], exporters: [otlp/out] }
 `,
+  'otlp → memory_limiter → batch → nop (new trace ids per request)': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [nop] }
+`,
+  'otlp → memory_limiter → tail_sampling (10s wait) → batch → nop (new trace ids per request)': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  tail_sampling:
+    decision_wait: 10s
+    num_traces: 20000
+    policies:
+      - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
+      - { name: slow, type: latency, latency: { threshold_ms: 500 } }
+      - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, tail_sampling, batch], exporters: [nop] }
+`,
   'otlp → memory_limiter → batch → nop': `${receiver}
 processors:
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
@@ -92,15 +120,18 @@ async function startScenario(name: string, yaml: string): Promise<Target> {
   return { ...agent, stop: async () => { await agent.stop(); await downstream.stop(); } };
 }
 
-async function measure(start: () => Promise<Target>): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number }> {
+/** Scenarios whose load carries new trace ids in every request (what a tail sampler sees in production). */
+const NEW_TRACES = '(new trace ids per request)';
+
+async function measure(start: () => Promise<Target>, uniqueTraces = false): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number }> {
   const target = await start();
   try {
     await new Promise((r) => setTimeout(r, 1500));
     const rssIdle = rssMib(target.pid);
     const samples: number[] = [];
     const sampler = setInterval(() => { try { samples.push(rssMib(target.pid)); } catch { /* exited */ } }, 250);
-    await runLoadgen(target.address, 1, CONCURRENCY); // warm-up
-    const r = await runLoadgen(target.address, SECONDS, CONCURRENCY);
+    await runLoadgen(target.address, 1, CONCURRENCY, uniqueTraces); // warm-up
+    const r = await runLoadgen(target.address, SECONDS, CONCURRENCY, uniqueTraces);
     clearInterval(sampler);
     return { ...r, rssIdle, rssLoad: median(samples) };
   } finally {
@@ -133,7 +164,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
     results['null-sink']!.push(await measure(startNullSink));
-    for (const [name, yaml] of chosen) results[name]!.push(await measure(() => startScenario(name, yaml)));
+    for (const [name, yaml] of chosen) results[name]!.push(await measure(() => startScenario(name, yaml), name.includes(NEW_TRACES)));
   }
   const base = median(results['null-sink']!.map((r) => r.spansPerSec));
   const rows: Row[] = Object.entries(results).map(([name, rs]) => ({
@@ -159,6 +190,11 @@ async function main(): Promise<void> {
   const withSm = rows.find((r) => r.name === 'otlp → memory_limiter → spanmetrics → batch → nop');
   const withCost = rows.find((r) => r.name.includes('cost'));
   const costOverhead = withCost && withSm ? 1 - withCost.spansPerSec / withSm.spansPerSec : NaN;
+  process.stderr.write('tail sampling buffer memory\n');
+  const buffered = await benchBufferedSpanMemory();
+  const withTail = rows.find((r) => r.name.includes('tail_sampling'));
+  const withoutTail = rows.find((r) => r.name === `otlp → memory_limiter → batch → nop ${NEW_TRACES}`);
+  const tailRatio = withTail && withoutTail ? withTail.spansPerSec / withoutTail.spansPerSec : NaN;
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
 
@@ -174,13 +210,14 @@ async function main(): Promise<void> {
     `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
     `cost: end-to-end overhead ${(costOverhead * 100).toFixed(1)} % (memory_limiter → cost → spanmetrics → batch vs the same without cost, same run)`,
+    `tail_sampling (10 s wait, num_traces 20000): ${withTail?.spansPerSec.toFixed(0) ?? 'n/a'} spans/s, ${tailRatio.toFixed(2)}× the same pipeline without it (same run); buffered span ${buffered.bufferedBytesPerSpan.toFixed(0)} B heap (${buffered.rssBytesPerSpan.toFixed(0)} B RSS) vs ${buffered.encodedBytesPerSpan.toFixed(0)} B encoded, ${buffered.decodedBytesPerSpan.toFixed(0)} B decoded — ${(buffered.bufferedBytesPerSpan - buffered.encodedBytesPerSpan).toFixed(0)} B over encoded`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, tailSampling: { ratio: tailRatio, buffered } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 

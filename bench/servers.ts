@@ -60,10 +60,10 @@ export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.Pr
   return { name, address: `127.0.0.1:${grpc}`, pid: child.pid!, telemetry, readyMs: Date.now() - t0, stop: stopper(child) };
 }
 
-/** Runs the load generator as its own process against a target. */
-export function runLoadgen(address: string, seconds: number, concurrency: number): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; requests: number }> {
+/** Runs the load generator as its own process against a target; `uniqueTraces`: new trace ids in every request. */
+export function runLoadgen(address: string, seconds: number, concurrency: number, uniqueTraces = false): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; requests: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [dist('./loadgen.js'), address, String(seconds), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [dist('./loadgen.js'), address, String(seconds), String(concurrency), ...(uniqueTraces ? ['unique'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited ${code}`))));
