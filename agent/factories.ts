@@ -15,6 +15,7 @@ import { otlpExporterFactory } from '../exporters/otlp/index.js';
 import { otlphttpExporterFactory } from '../exporters/otlphttp/index.js';
 import { forwardFactory } from '../connectors/forward/index.js';
 import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js';
+import { sloProcessorFactory } from '../processors/slo/index.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -22,6 +23,7 @@ export const builtinFactories: readonly Factory[] = [
   memoryLimiterFactory,
   batchFactory,
   spanMetricsProcessorFactory,
+  sloProcessorFactory,
   debugFactory,
   fileFactory,
   nopFactory,
