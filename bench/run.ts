@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { benchDecode } from './decode.js';
 import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
 import { benchExportEncode } from './export-encode.js';
+import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
 import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -39,6 +40,18 @@ service:
   telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, batch], exporters: [nop] }
+`,
+  'otlp → memory_limiter → spanmetrics → slo (20 SLOs) → batch → nop': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  spanmetrics: { dimensions: [http.route] }
+  ${SLO_PROCESSOR_YAML}
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, slo, batch], exporters: [nop] }
 `,
   'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
 processors:
@@ -144,7 +157,12 @@ async function main(): Promise<void> {
   const spanmetricsNsPerSpan = await benchSpanMetricsRecord();
   process.stderr.write('export encoder micro-benchmark\n');
   const encode = await benchExportEncode();
-  const withSm = rows.find((r) => r.name.includes('spanmetrics'));
+  process.stderr.write('slo micro-benchmarks\n');
+  const sloNsPerSpan = await benchSloCount();
+  const sloStartup = await benchSloStartup();
+  const withSm = rows.find((r) => r.name === 'otlp → memory_limiter → spanmetrics → batch → nop');
+  const withSlo = rows.find((r) => r.name.includes('slo (20 SLOs)'));
+  const sloOverhead = withSm && withSlo ? 1 - withSlo.spansPerSec / withSm.spansPerSec : NaN;
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
 
@@ -159,13 +177,14 @@ async function main(): Promise<void> {
     `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
     `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
+    `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run); start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 

@@ -46,7 +46,10 @@ export class SloStore {
   restore(slo: string, ring: MinuteRing, nowMs: number): number {
     const now = Math.floor(nowMs / MINUTE_MS);
     let n = 0;
-    for (const row of this.load.iterate(slo, now - ring.minutes, now) as Iterable<[number, number, number]>) {
+    // all() is somewhat faster than iterate() for 43,200 rows a SLO
+    const rows = this.load.all(slo, now - ring.minutes, now) as Array<[number, number, number]>;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       ring.add(row[0], row[1], row[2]);
       n++;
     }

@@ -62,7 +62,6 @@ describe('slo fleet rules on a real Prometheus', () => {
       await new Promise((r) => setTimeout(r, 10_000));
       const got = one(await prom.eventually(`outrider_slo:sli:ratio{${sel},window="30d"}`, (r) => r.length === 1, 20_000));
       expect(Math.abs(got - expected), `fleet SLI ${got}`).toBeLessThan(1e-3);
-      process.stdout.write(`fleet SLI from Prometheus ${got}, expected ${expected}\n`);
       const budget = one(await prom.query(`outrider_slo:error_budget_remaining:ratio{${sel}}`));
       expect(Math.abs(budget - (1 - (109 / 10_000) / 0.001))).toBeLessThan(1); // ≈ −9.9: overspent about ten times
       // the exact figure, from the two agents' own counts
