@@ -77,3 +77,27 @@ describe('slo store', () => {
     a.store.close();
   });
 });
+
+describe('slo store across a config reload', () => {
+  test('the replacing instance reads the store after the old one\'s last flush: nothing lost, nothing twice', async () => {
+    const file = join(tempDir(), 'outrider.db');
+    const clock = new FakeClock();
+    const store = new Store(file);
+    const mk = async () => {
+      const s = testSettings('slo', { clock });
+      const proc = sloProcessorFactory.create.traces!(s, cfg, f.sink<TracesData>()) as SloProcessor;
+      await proc.start(testHost([[METRICS, s.registry], [SIGNALS, s.signals], [STORE, store]]));
+      return proc;
+    };
+    const old = await mk();
+    await old.consume(batch(10, 1)); // not flushed yet
+    const next = await mk(); // started beside the old one, as a reload does
+    await next.consume(batch(5, 0));
+    await old.shutdown(); // its last flush, then it lets go
+    expect(next.api.get('pay')!.total).toBe(15);
+    await clock.advance(5_000);
+    expect((store.handle.prepare('SELECT sum(total) AS n FROM slo_minutes').get() as { n: number }).n).toBe(15);
+    await next.shutdown();
+    store.close();
+  });
+});

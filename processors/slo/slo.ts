@@ -34,6 +34,9 @@ export class SloProcessor implements Component, Consumer<TracesData> {
   private readonly weights = new AdjustedCountCache();
   private pending: Pending = new Map();
   private db: SloStore | undefined;
+  /** Set once the rings hold what is on disk; flushes wait for it. */
+  private restored = false;
+  private release: (() => void) | undefined;
   private timers: Timer[] = [];
   private registry: MetricRegistry | undefined;
   private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; burn: GaugeVec } | undefined;
@@ -57,12 +60,20 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     });
   }
 
-  /** Rebuilds the minute rings from SQLite, registers the series and starts the flush and evaluation timers. */
+  /**
+   * Rebuilds the minute rings from SQLite, registers the series and starts the flush and evaluation
+   * timers. A config reload starts the replacing instance beside this one: it reads the store only
+   * once the old instance made its last flush and let go (a store claim), counting in memory meanwhile.
+   */
   async start(host: Host): Promise<void> {
     if (this.registry || this.stopped) return;
-    const now = this.settings.clock.now();
-    this.db = new SloStore(host.service(STORE));
-    this.defs.forEach((d, i) => this.db!.restore(d.name, this.rings[i]!, now));
+    const store = host.service(STORE);
+    this.db = new SloStore(store);
+    this.release = store.claim(`slo:${this.settings.id}`, () => {
+      const now = this.settings.clock.now();
+      this.defs.forEach((d, i) => this.db!.restore(d.name, this.rings[i]!, now));
+      this.restored = true;
+    });
     const reg = host.service(METRICS);
     const sw = ['slo', 'service', 'window'];
     this.vecs = {
@@ -161,7 +172,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
 
   /** Writes the minutes counted since the last flush to SQLite in one transaction. */
   flush(): void {
-    if (!this.db) return;
+    if (!this.db || !this.restored) return;
     const pending = this.pending;
     this.pending = new Map();
     const retention = new Map(this.defs.map((d) => [d.name, d.window + RETENTION_EXTRA_MS]));
@@ -204,6 +215,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
     this.flush();
+    this.release?.();
     if (this.registry && this.vecs) for (const vec of Object.values(this.vecs)) this.registry.unregister(vec);
   });
 }
