@@ -73,6 +73,8 @@ function sloRules(configPath: string, format: string): void {
   const defs = [...loaded.config.components.values()]
     .filter((c) => c.kind === 'processor' && c.type === 'slo')
     .flatMap((c) => (c.config as SloConfig).objectives);
+  // Prometheus sums events; a timeslices SLO has no counter of good minutes across sidecars
+  for (const d of defs.filter((x) => x.budgeting === 'timeslices')) process.stderr.write(`outrider slo rules: '${d.name}' uses timeslices budgeting; its fleet rules count occurrences\n`);
   process.stdout.write(sloRulesYaml(defs, format as RulesFormat));
 }
 

@@ -58,7 +58,7 @@ const match = z.strictObject({
   http_routes: z.array(z.string().min(1)).prefault([]),
 }).transform((m) => ({ kinds: m.span_kinds.map((k) => SPAN_KINDS[k]), names: m.span_names.map(glob), routes: m.http_routes.map(glob), raw: m }));
 
-export const objectiveSchema = z.strictObject({
+const objectiveFields = z.strictObject({
   /** Unique name; a Prometheus label value and a Sloth-compatible id. */
   name: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/, 'name must be letters, digits, - _ . (Sloth naming)'),
   /** `service.name` of the spans counted. */
@@ -67,9 +67,19 @@ export const objectiveSchema = z.strictObject({
   sli,
   objective,
   window: window.prefault('30d'),
-  /** A burn-rate tier fires only when its long window holds at least this many (weighted) events. */
+  /**
+   * OpenSLO budgeting: `occurrences` (good events / all events) or `timeslices` (good minutes /
+   * minutes with events; a minute is good when its good/total ≥ `time_slice_target`).
+   */
+  budgeting: z.enum(['occurrences', 'timeslices']).prefault('occurrences'),
+  /** Timeslices only: the ratio a one-minute slice needs to be good (default: the objective). */
+  time_slice_target: objective.optional(),
+  /** A burn-rate tier fires only when its long window holds at least this many (weighted) events (timeslices: minutes). */
   min_events: num({ min: 0 }).prefault(10),
 });
+
+/** One SLO; `time_slice_target` defaults to the objective. */
+export const objectiveSchema = objectiveFields.transform((o) => ({ ...o, time_slice_target: o.time_slice_target ?? o.objective }));
 
 /** Config schema; unknown keys rejected, defaults filled. */
 export const sloConfigSchema = z.strictObject({

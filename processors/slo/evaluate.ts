@@ -62,7 +62,7 @@ export function evaluate(def: SloDefinition, ring: MinuteRing, nowMs: number): S
   const burnRates: Record<string, number> = {};
   const all: Array<readonly [string, number]> = [...WINDOWS, [sloWindow, def.window / MINUTE_MS]];
   for (const [label, minutes] of all) {
-    const { good, total } = ring.sum(now, minutes);
+    const { good, total } = def.budgeting === 'timeslices' ? ring.slices(now, minutes, def.time_slice_target) : ring.sum(now, minutes);
     const sli = total > 0 ? good / total : 1;
     const burnRate = total > 0 ? (total - good) / total / budget : 0;
     windows[label] = { good, total, sli, burnRate };

@@ -37,21 +37,32 @@ export class MinuteRing {
    * `n` larger than the ring is clamped to it.
    */
   sum(now: number, n: number): { good: number; total: number } {
+    return this.fold(now, n, (g, t, acc) => { acc.good += g; acc.total += t; });
+  }
+
+  /**
+   * OpenSLO Timeslices over the same minutes: `total` = minutes with events, `good` = those whose
+   * good/total ratio is at least `target`.
+   */
+  slices(now: number, n: number, target: number): { good: number; total: number } {
+    return this.fold(now, n, (g, t, acc) => { if (t > 0) { acc.total++; if (g / t >= target) acc.good++; } });
+  }
+
+  private fold(now: number, n: number, f: (good: number, total: number, acc: { good: number; total: number }) => void): { good: number; total: number } {
     const len = Math.min(n, this.minutes);
-    let good = 0;
-    let total = 0;
+    const acc = { good: 0, total: 0 };
     if (len * 4 < this.minutes) {
       for (let m = now - len + 1; m <= now; m++) {
         const i = m % this.minutes;
-        if (this.minute[i] === m) { good += this.good[i]!; total += this.total[i]!; }
+        if (this.minute[i] === m) f(this.good[i]!, this.total[i]!, acc);
       }
     } else {
       const from = now - len;
       for (let i = 0; i < this.minutes; i++) {
         const mi = this.minute[i]!;
-        if (mi > from && mi <= now) { good += this.good[i]!; total += this.total[i]!; }
+        if (mi > from && mi <= now) f(this.good[i]!, this.total[i]!, acc);
       }
     }
-    return { good, total };
+    return acc;
   }
 }

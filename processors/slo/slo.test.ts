@@ -94,6 +94,20 @@ describe('slo', () => {
     expect(b!.window).toBe('7d');
   });
 
+  test('timeslices budgeting: good minutes / minutes with events, a minute good at ≥ time_slice_target', async () => {
+    const { proc, s } = await setup([{ ...AVAIL, objective: 0.99, budgeting: 'timeslices' }, { ...AVAIL, name: 'occ', objective: 0.99 }]);
+    await proc.consume(batch(100, 1)); // minute 0: 0.99, good
+    await s.clock.advance(MIN);
+    await proc.consume(batch(100, 2)); // minute 1: 0.98, bad
+    await s.clock.advance(2 * MIN); // minute 2: no events, no slice
+    await proc.consume(batch(10, 0)); // minute 3: good
+    const [slices, occ] = proc.api.list();
+    expect(slices!.windows['5m']).toMatchObject({ good: 2, total: 3 });
+    close(slices!.burnRates['5m']!, (1 / 3) / 0.01);
+    expect(occ!.windows['5m']).toMatchObject({ good: 207, total: 210 });
+    expect(sloProcessorFactory.parse({ objectives: [{ ...AVAIL, budgeting: 'timeslices', time_slice_target: '95%' }] }).objectives[0]!.time_slice_target).toBe(0.95);
+  });
+
   test('adjusted-count weighting: a span head-sampled at 1/4 counts 4 times', async () => {
     const { proc } = await setup([AVAIL]);
     const quarter = 'ot=th:c';
