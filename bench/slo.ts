@@ -32,14 +32,29 @@ export async function benchSloCount(rounds = 9, batches = 200): Promise<number> 
   const proc = new SloProcessor(settings, sloProcessorFactory.parse({ objectives: SLO_OBJECTIVES_20 }), { consume: async () => {} });
   await proc.start(settings.host);
   const times: number[] = [];
+  // a few distinct batches made once (generating them in the timed loop would time the GC of the
+  // generator); the marks a round adds are taken off again outside the timed part
+  const tds = Array.from({ length: 10 }, () => makeTracesData({ resources: 5, spansPerResource: 100 }));
   for (let r = 0; r < rounds; r++) {
-    const batch = Array.from({ length: batches }, () => makeTracesData({ resources: 5, spansPerResource: 100 }));
-    const t = process.hrtime.bigint();
-    for (const td of batch) await proc.consume(td);
-    times.push(Number(process.hrtime.bigint() - t) / (batches * 500));
+    let ns = 0;
+    for (let i = 0; i < batches; i++) {
+      const td = tds[i % tds.length]!;
+      const t = process.hrtime.bigint();
+      await proc.consume(td);
+      ns += Number(process.hrtime.bigint() - t);
+      unmark(td);
+    }
+    times.push(ns / (batches * 500));
   }
   await proc.shutdown();
   return median(times);
+}
+
+function unmark(td: ReturnType<typeof makeTracesData>): void {
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) for (const sp of ss.spans) {
+    const last = sp.attributes[sp.attributes.length - 1];
+    if (last?.key === 'outrider.slo.bad') sp.attributes.pop();
+  }
 }
 
 /** Start-up (rings rebuilt from SQLite) with 30 days of minute buckets for 20 SLOs: rows and median ms. */

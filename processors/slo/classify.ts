@@ -11,7 +11,7 @@ function attr(attrs: readonly KeyValue[], key: string): KeyValue['value'] | unde
 }
 
 /** The HTTP response status of a span (semconv `http.response.status_code`, else the older `http.status_code`). */
-function httpStatus(span: Span): number {
+export function httpStatus(span: Span): number {
   const v = attr(span.attributes, 'http.response.status_code') ?? attr(span.attributes, 'http.status_code');
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : NaN;
 }
@@ -28,17 +28,36 @@ export function matches(def: SloDefinition, span: Span): boolean {
   return true;
 }
 
+/** What the SLIs read from one span, each computed at most once per span. */
+export class SpanFacts {
+  private ms = NaN;
+  private code = NaN;
+  private span!: Span;
+
+  reset(span: Span): this {
+    this.span = span;
+    this.ms = NaN;
+    this.code = NaN;
+    return this;
+  }
+
+  /** Duration in ms. */
+  durationMs(): number {
+    if (Number.isNaN(this.ms)) this.ms = Number(this.span.endTimeUnixNano - this.span.startTimeUnixNano) / 1e6;
+    return this.ms;
+  }
+
+  /** HTTP status of a SERVER span, else NaN. */
+  serverHttpStatus(): number {
+    if (Number.isNaN(this.code) && this.span.kind === SERVER) this.code = httpStatus(this.span);
+    return this.code;
+  }
+}
+
 /** Whether a matched span is a bad event of the SLO. */
-export function isBad(def: SloDefinition, span: Span): boolean {
+export function isBad(def: SloDefinition, span: Span, facts: SpanFacts): boolean {
   const s = def.sli;
-  if (s.kind === 'latency') {
-    const ns = span.endTimeUnixNano - span.startTimeUnixNano;
-    return Number(ns) / 1e6 > s.threshold_ms;
-  }
+  if (s.kind === 'latency') return facts.durationMs() > s.threshold_ms;
   if (s.status_error && span.status.code === STATUS_ERROR) return true;
-  if (s.http_status_min > 0 && span.kind === SERVER) {
-    const code = httpStatus(span);
-    if (code >= s.http_status_min) return true;
-  }
-  return false;
+  return s.http_status_min > 0 && facts.serverHttpStatus() >= s.http_status_min;
 }

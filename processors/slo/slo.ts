@@ -11,7 +11,7 @@ import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
 import { STORE } from '../../agent/services/store-service.js';
 import { SIGNALS, type Signal } from '../../agent/signals/signals.js';
 import type { SloApi } from './api.js';
-import { isBad, matches } from './classify.js';
+import { isBad, matches, SpanFacts } from './classify.js';
 import type { SloConfig, SloDefinition } from './config.js';
 import { evaluate, type SloStatus } from './evaluate.js';
 import { MINUTE_MS, MinuteRing } from './minutes.js';
@@ -32,6 +32,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
   private readonly byService = new Map<string, number[]>();
   private readonly reservoirs: string[][];
   private readonly weights = new AdjustedCountCache();
+  private readonly facts = new SpanFacts();
   private pending: Pending = new Map();
   private db: SloStore | undefined;
   /** Set once the rings hold what is on disk; flushes wait for it. */
@@ -126,12 +127,14 @@ export class SloProcessor implements Component, Consumer<TracesData> {
         for (const span of ss.spans) {
           let w = -1;
           names.length = 0;
-          for (const i of idx) {
+          const facts = this.facts.reset(span);
+          for (let k = 0; k < idx.length; k++) {
+            const i = idx[k]!;
             const d = this.defs[i]!;
             if (!matches(d, span)) continue;
             if (w < 0) w = this.weights.get(span.traceState);
             c.total[i]! += w;
-            if (isBad(d, span)) {
+            if (isBad(d, span, facts)) {
               names.push(d.name);
               if (this.reservoirs[i] && this.cfg.bad_trace_ids > 0) c.bad.push([i, span.traceId]);
             } else c.good[i]! += w;
@@ -160,8 +163,16 @@ export class SloProcessor implements Component, Consumer<TracesData> {
         if (total > good) this.vecs.events.series([d.name, d.service, 'bad']).add(total - good);
       }
     }
+    // only the newest bad_trace_ids of each SLO in the batch can stay: render those, oldest first
     const max = this.cfg.bad_trace_ids;
-    for (const [i, traceId] of c.bad) {
+    const taken = new Uint16Array(this.defs.length);
+    const keep: Array<[number, Uint8Array]> = [];
+    for (let k = c.bad.length - 1; k >= 0; k--) {
+      const e = c.bad[k]!;
+      if (taken[e[0]]! < max) { taken[e[0]]!++; keep.push(e); }
+    }
+    for (let k = keep.length - 1; k >= 0; k--) {
+      const [i, traceId] = keep[k]!;
       const r = this.reservoirs[i]!;
       const id = hex(traceId);
       if (r[r.length - 1] === id) continue;
