@@ -8,6 +8,7 @@ export const sloProcessorFactory: ProcessorFactory<SloConfig> = {
   kind: 'processor',
   type: 'slo',
   signals: ['traces'],
+  usesStore: true,
   ...configFromSchema<SloConfig>('slo', sloConfigSchema),
   create: { traces: (settings, config, next) => new SloProcessor(settings, config, next) },
 };

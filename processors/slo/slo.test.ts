@@ -5,6 +5,8 @@ import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { adjustedCountOf, thresholdOf } from '../../agent/sampling/otep235.js';
 import * as f from '../../test/fixtures/prometheus/otlp.js';
 import { testSettings, type TestSettings } from '../../test/kit/settings.js';
+import { factoryMap } from '../../agent/factories.js';
+import { loadConfig } from '../../config/loader.js';
 import { sloProcessorFactory } from './index.js';
 import type { SloProcessor } from './slo.js';
 
@@ -188,5 +190,16 @@ describe('slo', () => {
       `objectives.0.objective: objective must be a ratio in (0, 1) like 0.999 or a percentage like "99.9%", got '100%'`,
       `objectives.0.window: window must be a rolling window of 1d to 90d like 28d or 30d, got '1M'`]);
     expect(sloProcessorFactory.validate({ objectives: [AVAIL, AVAIL] }).map((p) => p.path)).toEqual(['objectives.1.name']);
+  });
+
+  test('a config using slo has its storage.path checked by validate (the SLO buckets live there)', () => {
+    const r = loadConfig({ yaml: `
+storage: { path: /proc/outrider/q.db }
+receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" } } } }
+processors: { slo: { objectives: [{ name: pay, service: s, sli: availability, objective: 0.99 }] } }
+exporters: { nop: {} }
+service: { pipelines: { traces: { receivers: [otlp], processors: [slo], exporters: [nop] } } }
+` }, factoryMap(), {});
+    expect(r.problems.map((p) => p.path)).toEqual(['storage.path']);
   });
 });
