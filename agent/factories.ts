@@ -16,6 +16,7 @@ import { otlphttpExporterFactory } from '../exporters/otlphttp/index.js';
 import { forwardFactory } from '../connectors/forward/index.js';
 import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js';
 import { sloProcessorFactory } from '../processors/slo/index.js';
+import { sloServiceFactory } from '../processors/slo/service.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -41,6 +42,7 @@ export const builtinServices: readonly ServiceFactory[] = [
   storageServiceFactory,
   signalsServiceFactory,
   telemetryServiceFactory,
+  sloServiceFactory,
 ];
 
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */

@@ -12,8 +12,11 @@ export interface SloApi {
   badTraceIds(name: string): string[];
 }
 
-/**
- * The key under which the SLO state is to be served (`host.findService(SLO)`). Today the processor
- * holds it (`SloProcessor.api`); a later SLO service registers it for the admin API and alerting.
- */
-export const SLO = serviceKey<SloApi>('slo');
+/** The `slo` service's API: every running slo processor's SLOs, and where processors attach. */
+export interface SloBoard extends SloApi {
+  /** Makes a processor's SLOs readable; returns the detach function (a no-op once replaced under the same id). */
+  attach(id: string, api: SloApi): () => void;
+}
+
+/** The SLO state for the rest of the agent: `host.findService(SLO)` (the `slo` service). */
+export const SLO = serviceKey<SloBoard>('slo');

@@ -10,7 +10,7 @@ import type { KeyValue, TracesData } from '../../agent/pdata/model.js';
 import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
 import { STORE } from '../../agent/services/store-service.js';
 import { SIGNALS, type Signal } from '../../agent/signals/signals.js';
-import type { SloApi } from './api.js';
+import { SLO, type SloApi } from './api.js';
 import { isBad, matches, SpanFacts } from './classify.js';
 import type { SloConfig, SloDefinition } from './config.js';
 import { evaluate, type SloStatus } from './evaluate.js';
@@ -38,6 +38,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
   /** Set once the rings hold what is on disk; flushes wait for it. */
   private restored = false;
   private release: (() => void) | undefined;
+  private detach: (() => void) | undefined;
   private timers: Timer[] = [];
   private registry: MetricRegistry | undefined;
   private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; burn: GaugeVec } | undefined;
@@ -97,6 +98,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
       sli: signals.gauge('slo_sli', sw),
       alert: signals.gauge('slo_alert', ['slo', 'service', 'severity', 'long_window', 'short_window']),
     };
+    this.detach = host.findService(SLO)?.attach(this.settings.id, this.api);
     this.publish();
     const clock = this.settings.clock;
     this.timers = [
@@ -227,6 +229,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     for (const t of this.timers) t.cancel();
     this.flush();
     this.release?.();
+    this.detach?.();
     if (this.registry && this.vecs) for (const vec of Object.values(this.vecs)) this.registry.unregister(vec);
   });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { SIGNALS } from '../../agent/signals/signals.js';
-import type { SloProcessor } from '../../processors/slo/slo.js';
+import { SLO } from '../../processors/slo/api.js';
 import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { tempDir } from '../kit/config.js';
 import { FakeClock } from '../kit/fake-clock.js';
@@ -40,7 +40,7 @@ describe('slo e2e', () => {
       span.end();
       return span.spanContext().traceId;
     };
-    const slo = agent.component<SloProcessor>('processor', 'slo')!;
+    const slo = { api: agent.service(SLO)! }; // the slo service, as the admin API and alerting read it
     const metrics = async () => (await fetch(`http://${agent.telemetryAddress}/metrics`)).text();
     const sample = (text: string, name: string, window?: string) => {
       const m = new RegExp(`^${name}\\{slo="${NAME}",service="checkout"${window ? `,window="${window}"` : ''}\\} (\\S+)$`, 'm').exec(text);
