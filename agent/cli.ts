@@ -75,6 +75,7 @@ function sloRules(configPath: string, format: string): void {
     .flatMap((c) => (c.config as SloConfig).objectives);
   // Prometheus sums events; a timeslices SLO has no counter of good minutes across sidecars
   for (const d of defs.filter((x) => x.budgeting === 'timeslices')) process.stderr.write(`outrider slo rules: '${d.name}' uses timeslices budgeting; its fleet rules count occurrences\n`);
+  for (const d of defs.filter((x) => x.calendar)) process.stderr.write(`outrider slo rules: '${d.name}' uses a calendar month; its fleet rules use a rolling 30d\n`);
   process.stdout.write(sloRulesYaml(defs, format as RulesFormat));
 }
 

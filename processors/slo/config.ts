@@ -20,15 +20,19 @@ const objective = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return n;
 });
 
-/** A rolling window in whole days (`7d`, `28d`, `30d`), in ms. */
+/**
+ * A rolling window in whole days (`7d`, `28d`, `30d`), or `month`: the calendar month so far (UTC).
+ * `ms` is what the minute ring covers (31 days for `month`).
+ */
 const window = z.string().transform((v, ctx) => {
+  if (v.trim() === 'month') return { ms: 31 * DAY_MS, calendar: true };
   const m = /^(\d+)d$/.exec(v.trim());
   const days = m ? Number(m[1]) : NaN;
   if (!(days >= 1 && days <= 90)) {
-    ctx.issues.push({ code: 'custom', input: v, message: `window must be a rolling window of 1d to 90d like 28d or 30d, got '${v}'` });
+    ctx.issues.push({ code: 'custom', input: v, message: `window must be a rolling window of 1d to 90d like 28d or 30d, or month, got '${v}'` });
     return z.NEVER;
   }
-  return days * DAY_MS;
+  return { ms: days * DAY_MS, calendar: false };
 });
 
 const availability = z.strictObject({
@@ -79,7 +83,9 @@ const objectiveFields = z.strictObject({
 });
 
 /** One SLO; `time_slice_target` defaults to the objective. */
-export const objectiveSchema = objectiveFields.transform((o) => ({ ...o, time_slice_target: o.time_slice_target ?? o.objective }));
+export const objectiveSchema = objectiveFields.transform((o) => ({
+  ...o, window: o.window.ms, calendar: o.window.calendar, time_slice_target: o.time_slice_target ?? o.objective,
+}));
 
 /** Config schema; unknown keys rejected, defaults filled. */
 export const sloConfigSchema = z.strictObject({

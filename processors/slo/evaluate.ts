@@ -29,6 +29,15 @@ export function windowLabel(windowMs: number): string {
   return `${Math.round(windowMs / 86_400_000)}d`;
 }
 
+/** The SLO window at `nowMs`: label, minutes covered so far, and the full period's length (ms). */
+export function sloPeriod(def: SloDefinition, nowMs: number): { label: string; minutes: number; ms: number } {
+  if (!def.calendar) return { label: windowLabel(def.window), minutes: def.window / MINUTE_MS, ms: def.window };
+  const d = new Date(nowMs);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { label: 'month', minutes: Math.floor(nowMs / MINUTE_MS) - start / MINUTE_MS + 1, ms: end - start };
+}
+
 export interface WindowStatus { good: number; total: number; /** Σgood/Σtotal; 1 with no events. */ sli: number; /** (1−SLI)/(1−objective). */ burnRate: number }
 
 export interface TierStatus extends Tier {
@@ -57,10 +66,11 @@ export interface SloStatus {
 export function evaluate(def: SloDefinition, ring: MinuteRing, nowMs: number): SloStatus {
   const now = Math.floor(nowMs / MINUTE_MS);
   const budget = 1 - def.objective;
-  const sloWindow = windowLabel(def.window);
+  const p = sloPeriod(def, nowMs);
+  const sloWindow = p.label;
   const windows: Record<string, WindowStatus> = {};
   const burnRates: Record<string, number> = {};
-  const all: Array<readonly [string, number]> = [...WINDOWS, [sloWindow, def.window / MINUTE_MS]];
+  const all: Array<readonly [string, number]> = [...WINDOWS, [sloWindow, p.minutes]];
   for (const [label, minutes] of all) {
     const { good, total } = def.budgeting === 'timeslices' ? ring.slices(now, minutes, def.time_slice_target) : ring.sum(now, minutes);
     const sli = total > 0 ? good / total : 1;
@@ -71,10 +81,10 @@ export function evaluate(def: SloDefinition, ring: MinuteRing, nowMs: number): S
   const period = windows[sloWindow]!;
   const remaining = 1 - period.burnRate;
   const hourly = windows['1h']!.burnRate;
-  const exhaustionSeconds = remaining <= 0 ? 0 : hourly > 0 ? (remaining * def.window / 1000) / hourly : Infinity;
+  const exhaustionSeconds = remaining <= 0 ? 0 : hourly > 0 ? (remaining * p.ms / 1000) / hourly : Infinity;
   let faster = false;
   const tiers = TIERS.map((t): TierStatus => {
-    const factor = burnFactor(t, def.window);
+    const factor = burnFactor(t, p.ms);
     const long = windows[t.long]!;
     const short = windows[t.short]!;
     const over = long.burnRate > factor && short.burnRate > factor && long.total >= def.min_events;

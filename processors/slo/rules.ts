@@ -22,7 +22,9 @@ export function sloRuleGroups(d: SloDefinition): Array<{ name: string; rules: Ru
   const ids = { slo: d.name, service: d.service };
   const events = `outrider_slo_events_total{${sel}`;
   const budget = num(1 - d.objective);
-  const period = windowLabel(d.window);
+  // Prometheus has no calendar ranges: a calendar-month SLO is ruled over a rolling 30d
+  const periodMs = d.calendar ? 30 * 86_400_000 : d.window;
+  const period = windowLabel(periodMs);
   const windows = [...WINDOWS.map(([w]) => w), period];
   const records: Rule[] = windows.map((w) => ({
     record: 'outrider_slo:sli_error:ratio',
@@ -37,7 +39,7 @@ export function sloRuleGroups(d: SloDefinition): Array<{ name: string; rules: Ru
   );
   const burn = (w: string) => `max without (window) (outrider_slo:burn_rate:ratio{${sel},window="${w}"})`;
   const conds = TIERS.map((t) => {
-    const f = num(burnFactor(t, d.window));
+    const f = num(burnFactor(t, periodMs));
     let c = `(${burn(t.long)} > ${f} and ${burn(t.short)} > ${f})`;
     if (d.min_events > 0) c = `(${c} and on (slo, service) sum by (slo, service) (increase(${events}}[${t.long}])) >= ${num(d.min_events)})`;
     return c;
@@ -49,7 +51,7 @@ export function sloRuleGroups(d: SloDefinition): Array<{ name: string; rules: Ru
     labels: { ...ids, severity: t.severity, long_window: t.long, short_window: t.short },
     annotations: {
       summary: `${t.severity} ${d.service} ${d.name}: error budget burn rate is too fast`,
-      description: `Burn rate over ${t.long} and ${t.short} is above ${num(burnFactor(t, d.window))}× (${t.budgetPercent}% of the ${period} budget in ${t.long}).`,
+      description: `Burn rate over ${t.long} and ${t.short} is above ${num(burnFactor(t, periodMs))}× (${t.budgetPercent}% of the ${period} budget in ${t.long}).`,
     },
   }));
   return [{ name: `outrider-slo-${d.name}-recordings`, rules: records }, { name: `outrider-slo-${d.name}-alerts`, rules: alerts }];

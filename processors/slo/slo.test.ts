@@ -77,6 +77,22 @@ describe('slo', () => {
     expect(proc.api.get(AVAIL.name)!.errorBudgetRemaining).toBe(1);
   });
 
+  test('calendar month: the window starts at the first of the month (UTC); factors use the month\'s length', async () => {
+    const { proc, s } = await setup([{ ...AVAIL, window: 'month' }, { ...AVAIL, name: 'rolling' }], { flush_interval: '1d', evaluation_interval: '1d' });
+    await s.clock.advance(31 * 86_400_000 - MIN); // 2026-01-31T23:59Z
+    await proc.consume(batch(100, 1));
+    let [month, rolling] = proc.api.list();
+    expect(month!.window).toBe('month');
+    expect([month!.good, month!.total]).toEqual([99, 100]);
+    expect(month!.tiers.map((t) => Number(t.factor.toFixed(9)))).toEqual([14.88, 6.2, 3.1, 1.033333333]); // 31 days
+    await s.clock.advance(MIN); // 2026-02-01T00:00Z: a new month
+    [month, rolling] = proc.api.list();
+    expect([month!.good, month!.total]).toEqual([0, 0]);
+    expect(month!.errorBudgetRemaining).toBe(1);
+    expect(rolling!.total).toBe(100);
+    expect(month!.tiers.map((t) => Number(t.factor.toFixed(9)))).toEqual([13.44, 5.6, 2.8, 0.933333333]); // February 2026: 28 days
+  });
+
   test('minimum-events guard: three requests, one failed, page nobody', async () => {
     const guarded = await setup([{ ...AVAIL, min_events: 10 }]);
     await guarded.proc.consume(batch(3, 1));
@@ -188,7 +204,7 @@ describe('slo', () => {
     const problems = sloProcessorFactory.validate({ objectives: [{ ...AVAIL, objective: '100%', window: '1M' }] });
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       `objectives.0.objective: objective must be a ratio in (0, 1) like 0.999 or a percentage like "99.9%", got '100%'`,
-      `objectives.0.window: window must be a rolling window of 1d to 90d like 28d or 30d, got '1M'`]);
+      `objectives.0.window: window must be a rolling window of 1d to 90d like 28d or 30d, or month, got '1M'`]);
     expect(sloProcessorFactory.validate({ objectives: [AVAIL, AVAIL] }).map((p) => p.path)).toEqual(['objectives.1.name']);
   });
 
