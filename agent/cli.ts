@@ -8,6 +8,10 @@ import { agentVersion } from './version.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/loader.js';
 import type { SloConfig } from '../processors/slo/config.js';
 import { sloRulesYaml, type RulesFormat } from '../processors/slo/rules.js';
+import { sloProcessorFactory } from '../processors/slo/index.js';
+import { fromOpenSlo } from '../processors/slo/openslo.js';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 
 const USAGE = `usage: outrider <command> [options]
 
@@ -17,6 +21,7 @@ commands:
   validate --config FILE     check a config; prints every problem with its key path, exit 1 on problems
   slo rules --config FILE [--format prometheus|prometheus-operator]
                              print Prometheus recording and alerting rules for the config's SLOs
+  slo import FILE            print processors.slo.objectives from OpenSLO v1 SLO documents
   version                    print the version
 `;
 
@@ -79,6 +84,15 @@ function sloRules(configPath: string, format: string): void {
   process.stdout.write(sloRulesYaml(defs, format as RulesFormat));
 }
 
+function sloImport(file: string | undefined): void {
+  if (!file) { process.stderr.write(`outrider slo import: FILE is required\n${USAGE}`); process.exit(2); }
+  const { objectives, problems } = fromOpenSlo(readFileSync(file, 'utf8'));
+  problems.push(...sloProcessorFactory.validate({ objectives }).map((p) => formatProblem(p)));
+  for (const p of problems) process.stderr.write(`outrider slo import: ${p}\n`);
+  process.stdout.write(`# processors.slo, from the OpenSLO documents of ${file}\n${stringify({ objectives })}`);
+  if (problems.length) process.exit(1);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
@@ -93,6 +107,7 @@ async function main(argv: string[]): Promise<void> {
       if (!values.config) { process.stderr.write(`outrider validate: --config FILE is required\n${USAGE}`); process.exit(2); }
       return validate(values.config);
     case 'slo':
+      if (positionals[1] === 'import') return sloImport(positionals[2]);
       if (positionals[1] !== 'rules' || !values.config) { process.stderr.write(`outrider slo rules: --config FILE is required\n${USAGE}`); process.exit(2); }
       return sloRules(values.config, values.format ?? 'prometheus');
     case 'version': process.stdout.write(`outrider ${agentVersion()}\n`); return;
