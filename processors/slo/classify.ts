@@ -1,4 +1,5 @@
 // Which SLOs a span counts in, and whether it is a good or a bad event for each.
+import { valueText } from '../../agent/metric-registry/labels.js';
 import type { KeyValue, Span } from '../../agent/pdata/model.js';
 import type { SloDefinition } from './config.js';
 
@@ -25,6 +26,11 @@ export function matches(def: SloDefinition, span: Span): boolean {
     const route = attr(span.attributes, 'http.route');
     if (typeof route !== 'string' || !m.routes.some((r) => r.test(route))) return false;
   }
+  for (let i = 0; i < m.attrs.length; i++) {
+    const [key, want] = m.attrs[i]!;
+    const v = attr(span.attributes, key);
+    if (v === undefined || valueText(v) !== want) return false;
+  }
   return true;
 }
 
@@ -32,12 +38,14 @@ export function matches(def: SloDefinition, span: Span): boolean {
 export class SpanFacts {
   private ms = NaN;
   private code = NaN;
+  private grpc = NaN;
   private span!: Span;
 
   reset(span: Span): this {
     this.span = span;
     this.ms = NaN;
     this.code = NaN;
+    this.grpc = NaN;
     return this;
   }
 
@@ -45,6 +53,15 @@ export class SpanFacts {
   durationMs(): number {
     if (Number.isNaN(this.ms)) this.ms = Number(this.span.endTimeUnixNano - this.span.startTimeUnixNano) / 1e6;
     return this.ms;
+  }
+
+  /** `rpc.grpc.status_code` of a SERVER span, else NaN. */
+  serverGrpcStatus(): number {
+    if (Number.isNaN(this.grpc) && this.span.kind === SERVER) {
+      const v = attr(this.span.attributes, 'rpc.grpc.status_code');
+      this.grpc = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : NaN;
+    }
+    return this.grpc;
   }
 
   /** HTTP status of a SERVER span, else NaN. */
@@ -59,5 +76,6 @@ export function isBad(def: SloDefinition, span: Span, facts: SpanFacts): boolean
   const s = def.sli;
   if (s.kind === 'latency') return facts.durationMs() > s.threshold_ms;
   if (s.status_error && span.status.code === STATUS_ERROR) return true;
-  return s.http_status_min > 0 && facts.serverHttpStatus() >= s.http_status_min;
+  if (s.http_status_min > 0 && facts.serverHttpStatus() >= s.http_status_min) return true;
+  return s.grpc_status_codes.length > 0 && s.grpc_status_codes.includes(facts.serverGrpcStatus());
 }

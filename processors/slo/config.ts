@@ -40,12 +40,14 @@ const availability = z.strictObject({
   http_status_min: num({ int: true, min: 0, max: 600 }).prefault(500),
   /** Span status ERROR is bad. */
   status_error: z.boolean().prefault(true),
+  /** A server span whose `rpc.grpc.status_code` is one of these is bad (e.g. [2, 4, 13, 14, 15]). */
+  grpc_status_codes: z.array(num({ int: true, min: 0, max: 16 })).prefault([]),
 });
 
 const sli = z.union([
-  z.literal('availability').transform(() => ({ kind: 'availability' as const, http_status_min: 500, status_error: true, threshold_ms: 0 })),
+  z.literal('availability').transform(() => ({ kind: 'availability' as const, http_status_min: 500, status_error: true, grpc_status_codes: [] as number[], threshold_ms: 0 })),
   z.strictObject({ availability: availability.prefault({}) }).transform((s) => ({ kind: 'availability' as const, ...s.availability, threshold_ms: 0 })),
-  z.strictObject({ latency: duration() }).transform((s) => ({ kind: 'latency' as const, http_status_min: 0, status_error: false, threshold_ms: s.latency })),
+  z.strictObject({ latency: duration() }).transform((s) => ({ kind: 'latency' as const, http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: s.latency })),
 ], { error: () => "sli must be 'availability', { availability: {...} } or { latency: <duration> }" });
 
 /** Glob (`*` any run of characters) → anchored regex. */
@@ -60,7 +62,9 @@ const match = z.strictObject({
   span_names: z.array(z.string().min(1)).prefault([]),
   /** `http.route` globs; empty = any (a span without the attribute matches only when this is empty). */
   http_routes: z.array(z.string().min(1)).prefault([]),
-}).transform((m) => ({ kinds: m.span_kinds.map((k) => SPAN_KINDS[k]), names: m.span_names.map(glob), routes: m.http_routes.map(glob), raw: m }));
+  /** Span attributes that must all hold these values (compared as text, e.g. `{ http.request.method: GET }`). */
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).prefault({}),
+}).transform((m) => ({ kinds: m.span_kinds.map((k) => SPAN_KINDS[k]), names: m.span_names.map(glob), routes: m.http_routes.map(glob), attrs: Object.entries(m.attributes), raw: m }));
 
 const objectiveFields = z.strictObject({
   /** Unique name; a Prometheus label value and a Sloth-compatible id. */

@@ -157,6 +157,21 @@ describe('slo', () => {
     expect(marks).toEqual([undefined, 'checkout-availability,checkout-latency,only-404', 'only-404', 'checkout-availability']);
   });
 
+  test('availability: gRPC server codes of grpc_status_codes are bad; match.attributes filters spans', async () => {
+    const { proc } = await setup([
+      { ...AVAIL, name: 'grpc', sli: { availability: { grpc_status_codes: [14] } } },
+      { ...AVAIL, name: 'gets', match: { attributes: { 'http.request.method': 'GET', retry: false } } },
+    ]);
+    await proc.consume(f.traces({ 'service.name': 'checkout' }, [
+      f.span({ name: 'a', attributes: f.kv({ 'rpc.grpc.status_code': 14n, 'http.request.method': 'GET', retry: false }) }),
+      f.span({ name: 'b', attributes: f.kv({ 'rpc.grpc.status_code': 5, 'http.request.method': 'POST' }) }),
+      f.span({ name: 'c', kind: 5, attributes: f.kv({ 'rpc.grpc.status_code': 14 }) }), // CONSUMER: not a server code
+    ]));
+    const [grpc, gets] = proc.api.list();
+    expect([grpc!.good, grpc!.total]).toEqual([2, 3]);
+    expect([gets!.good, gets!.total]).toEqual([1, 1]);
+  });
+
   test('match: SERVER and CONSUMER spans of the service by default; span name and http.route globs', async () => {
     const { proc } = await setup([AVAIL, { ...AVAIL, name: 'pay-route', match: { span_kinds: ['SERVER'], http_routes: ['/pay/*'] } },
       { ...AVAIL, name: 'by-name', match: { span_names: ['GET *'] } }]);
