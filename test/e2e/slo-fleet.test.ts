@@ -60,14 +60,35 @@ describe('slo fleet rules on a real Prometheus', () => {
       // (≤ 1 scrape interval over the sampled span); after ~10 s of samples that skews the
       // combination by < 1e-3, far from what an unweighted mean would give
       await new Promise((r) => setTimeout(r, 10_000));
-      const got = one(await prom.eventually(`outrider_slo:sli:ratio{${sel},window="30d"}`, (r) => r.length === 1, 20_000));
+      const ruled = `outrider_slo:sli:ratio{${sel},window="30d"}`;
+      const got = one(await prom.eventually(ruled, (r) => r.length === 1, 20_000));
       expect(Math.abs(got - expected), `fleet SLI ${got}`).toBeLessThan(1e-3);
       const budget = one(await prom.query(`outrider_slo:error_budget_remaining:ratio{${sel}}`));
       expect(Math.abs(budget - (1 - (109 / 10_000) / 0.001))).toBeLessThan(1); // ≈ −9.9: overspent about ten times
       // the exact figure, from the two agents' own counts
       const counts = await Promise.all([a!, b!].map(async (x) => (await (await fetch(`http://${x.telemetryAddress}/metrics`)).text())));
-      const sum = (outcome: string) => counts.reduce((n, t) => n + Number(new RegExp(`^outrider_slo_events_total\\{${sel},outcome="${outcome}"\\} (\\S+)$`, 'm').exec(t)![1]), 0);
-      expect(1 - sum('bad') / (sum('good') + sum('bad'))).toBe(expected);
+      const count = (i: number, outcome: string) => Number(new RegExp(`^outrider_slo_events_total\\{${sel},outcome="${outcome}"\\} (\\S+)$`, 'm').exec(counts[i]!)![1]);
+      expect(1 - (count(0, 'bad') + count(1, 'bad')) / (count(0, 'good') + count(0, 'bad') + count(1, 'good') + count(1, 'bad'))).toBe(expected);
+      // exactly, to 1e-9: at the instant of one rule evaluation, the recorded fleet SLI is the
+      // agents' counts combined event by event, each sidecar scaled by its own extrapolation factor
+      // (its increase over the evaluation / its true count; one factor for all its series)
+      const at = one(await prom.query(`timestamp(${ruled})`));
+      const queryAt = async (q: string) => {
+        const j = await (await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(q)}&time=${at}`)).json() as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+        return j.data.result;
+      };
+      const recorded = one(await queryAt(ruled));
+      const inc = await queryAt(`sum by (instance, outcome) (increase(outrider_slo_events_total{${sel}}[30d]))`);
+      const incOf = (addr: string, outcome: string) => Number(inc.find((r) => r.metric.instance === addr && r.metric.outcome === outcome)!.value[1]);
+      let bad = 0;
+      let total = 0;
+      [a!, b!].forEach((x, i) => {
+        const f = (incOf(x.telemetryAddress, 'good') + incOf(x.telemetryAddress, 'bad')) / (count(i, 'good') + count(i, 'bad'));
+        expect(incOf(x.telemetryAddress, 'bad') / count(i, 'bad')).toBeCloseTo(f, 12); // one factor per sidecar
+        bad += f * count(i, 'bad');
+        total += f * (count(i, 'good') + count(i, 'bad'));
+      });
+      expect(Math.abs(recorded - (1 - bad / total))).toBeLessThan(1e-9);
     } finally {
       prom.stop();
       await Promise.all([a!.stop(), b!.stop()]);
