@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     `scrape: ${scrape.series} series rendered in ${scrape.ms.toFixed(1)} ms (OpenMetrics ${scrape.omMs.toFixed(1)} ms), ${(scrape.bytes / 1e6).toFixed(2)} MB`,
     `export encoder: direct ${encode.direct.spansPerSec.toFixed(0)} spans/s vs SDK path (ReadableSpan views + ProtobufTraceSerializer) ${encode.sdkPath.spansPerSec.toFixed(0)} spans/s — ${encode.ratio.toFixed(2)}×`,
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
-    `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run); start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
+    `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run), CPU estimate ${withSlo ? ((sloNsPerSpan * withSlo.spansPerSec) / 1e7).toFixed(1) : 'NaN'} % of a core at its rate; start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
