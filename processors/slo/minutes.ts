@@ -8,14 +8,14 @@ export const MINUTE_MS = 60_000;
 export class MinuteRing {
   private readonly good: Float64Array;
   private readonly total: Float64Array;
-  /** Which minute each slot holds (-1: none). */
-  private readonly minute: Float64Array;
+  /** Which minute each slot holds (-1: none); minutes since the epoch fit an int32 until 6053. */
+  private readonly minute: Int32Array;
 
   /** @param minutes how many minutes the ring covers (the SLO window). */
   constructor(readonly minutes: number) {
     this.good = new Float64Array(minutes);
     this.total = new Float64Array(minutes);
-    this.minute = new Float64Array(minutes).fill(-1);
+    this.minute = new Int32Array(minutes).fill(-1);
   }
 
   /** Adds `good` good events out of `total` to minute `m` (older than the ring: ignored). */

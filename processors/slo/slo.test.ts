@@ -155,6 +155,9 @@ describe('slo', () => {
     expect([h!.good, h!.total]).toEqual([2, 4]);
     const marks = next.got[0]!.resourceSpans[0]!.scopeSpans[0]!.spans.map((sp) => sp.attributes.find((kv) => kv.key === 'outrider.slo.bad')?.value);
     expect(marks).toEqual([undefined, 'checkout-availability,checkout-latency,only-404', 'only-404', 'checkout-availability']);
+    // a span marked by an upstream agent carries one mark, this agent's
+    await proc.consume(f.traces({ 'service.name': 'checkout' }, [f.span({ name: 'e', status: { message: '', code: 2 }, attributes: f.kv({ 'outrider.slo.bad': 'elsewhere' }) })]));
+    expect(next.got[1]!.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes).toEqual(f.kv({ 'outrider.slo.bad': 'checkout-availability' }));
   });
 
   test('availability: gRPC server codes of grpc_status_codes are bad; match.attributes filters spans', async () => {

@@ -141,7 +141,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
               if (this.reservoirs[i] && this.cfg.bad_trace_ids > 0) c.bad.push([i, span.traceId]);
             } else c.good[i]! += w;
           }
-          if (names.length) span.attributes.push({ key: BAD_ATTRIBUTE, value: names.join(',') });
+          if (names.length) mark(span.attributes, names.join(','));
         }
       }
     }
@@ -232,6 +232,12 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     this.detach?.();
     if (this.registry && this.vecs) for (const vec of Object.values(this.vecs)) this.registry.unregister(vec);
   });
+}
+
+/** Sets `outrider.slo.bad` (replacing one an upstream agent set). */
+function mark(attrs: KeyValue[], value: string): void {
+  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === BAD_ATTRIBUTE) { attrs[i] = { key: BAD_ATTRIBUTE, value }; return; }
+  attrs.push({ key: BAD_ATTRIBUTE, value });
 }
 
 function serviceName(attrs: readonly KeyValue[]): string {
