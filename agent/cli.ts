@@ -6,6 +6,12 @@ import { formatProblem } from './component.js';
 import { factoryMap } from './factories.js';
 import { agentVersion } from './version.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/loader.js';
+import type { SloConfig } from '../processors/slo/config.js';
+import { sloRulesYaml, type RulesFormat } from '../processors/slo/rules.js';
+import { sloProcessorFactory } from '../processors/slo/index.js';
+import { fromOpenSlo } from '../processors/slo/openslo.js';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 
 const USAGE = `usage: outrider <command> [options]
 
@@ -13,6 +19,9 @@ commands:
   run [--config FILE]        run the agent (default: $OUTRIDER_CONFIG, else the embedded default config);
                              SIGHUP reloads the config file, SIGTERM/SIGINT stop
   validate --config FILE     check a config; prints every problem with its key path, exit 1 on problems
+  slo rules --config FILE [--format prometheus|prometheus-operator]
+                             print Prometheus recording and alerting rules for the config's SLOs
+  slo import FILE            print processors.slo.objectives from OpenSLO v1 SLO documents
   version                    print the version
 `;
 
@@ -55,10 +64,39 @@ function validate(configPath: string | undefined): void {
   process.exit(1);
 }
 
+function sloRules(configPath: string, format: string): void {
+  if (format !== 'prometheus' && format !== 'prometheus-operator') {
+    process.stderr.write(`outrider slo rules: --format must be prometheus or prometheus-operator, got '${format}'\n`);
+    process.exit(2);
+  }
+  const loaded = loadConfig(configPath, factoryMap());
+  if (!loaded.config) {
+    process.stderr.write(`${loaded.source}: ${loaded.problems.length} problem(s)\n`);
+    for (const p of loaded.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+    process.exit(1);
+  }
+  const defs = [...loaded.config.components.values()]
+    .filter((c) => c.kind === 'processor' && c.type === 'slo')
+    .flatMap((c) => (c.config as SloConfig).objectives);
+  // Prometheus sums events; a timeslices SLO has no counter of good minutes across sidecars
+  for (const d of defs.filter((x) => x.budgeting === 'timeslices')) process.stderr.write(`outrider slo rules: '${d.name}' uses timeslices budgeting; its fleet rules count occurrences\n`);
+  for (const d of defs.filter((x) => x.calendar)) process.stderr.write(`outrider slo rules: '${d.name}' uses a calendar month; its fleet rules use a rolling 30d\n`);
+  process.stdout.write(sloRulesYaml(defs, format as RulesFormat));
+}
+
+function sloImport(file: string | undefined): void {
+  if (!file) { process.stderr.write(`outrider slo import: FILE is required\n${USAGE}`); process.exit(2); }
+  const { objectives, problems } = fromOpenSlo(readFileSync(file, 'utf8'));
+  problems.push(...sloProcessorFactory.validate({ objectives }).map((p) => formatProblem(p)));
+  for (const p of problems) process.stderr.write(`outrider slo import: ${p}\n`);
+  process.stdout.write(`# processors.slo, from the OpenSLO documents of ${file}\n${stringify({ objectives })}`);
+  if (problems.length) process.exit(1);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string', short: 'c' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command = 'run'] = positionals;
   if (values.help) { process.stdout.write(USAGE); return; }
@@ -68,6 +106,10 @@ async function main(argv: string[]): Promise<void> {
     case 'validate':
       if (!values.config) { process.stderr.write(`outrider validate: --config FILE is required\n${USAGE}`); process.exit(2); }
       return validate(values.config);
+    case 'slo':
+      if (positionals[1] === 'import') return sloImport(positionals[2]);
+      if (positionals[1] !== 'rules' || !values.config) { process.stderr.write(`outrider slo rules: --config FILE is required\n${USAGE}`); process.exit(2); }
+      return sloRules(values.config, values.format ?? 'prometheus');
     case 'version': process.stdout.write(`outrider ${agentVersion()}\n`); return;
     default: process.stderr.write(`outrider: unknown command '${command}'\n${USAGE}`); process.exit(2);
   }

@@ -93,6 +93,8 @@ interface FactoryBase<C> extends FactoryConfig<C> {
   readonly type: string;
   /** Signals this component handles. */
   readonly signals: readonly Signal[];
+  /** Keeps data in the agent's store whatever its config (e.g. the slo processor's buckets). */
+  readonly usesStore?: boolean;
 }
 
 export interface ReceiverFactory<C = any> extends FactoryBase<C> {

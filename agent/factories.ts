@@ -18,6 +18,8 @@ import { spanMetricsProcessorFactory } from '../processors/spanmetrics/index.js'
 import { costProcessorFactory } from '../processors/cost/index.js';
 import { probabilisticSamplerFactory } from '../processors/probabilistic_sampler/index.js';
 import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
+import { sloProcessorFactory } from '../processors/slo/index.js';
+import { sloServiceFactory } from '../processors/slo/service.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -28,6 +30,7 @@ export const builtinFactories: readonly Factory[] = [
   costProcessorFactory,
   probabilisticSamplerFactory,
   tailSamplingFactory,
+  sloProcessorFactory,
   debugFactory,
   fileFactory,
   nopFactory,
@@ -45,6 +48,7 @@ export const builtinServices: readonly ServiceFactory[] = [
   storageServiceFactory,
   signalsServiceFactory,
   telemetryServiceFactory,
+  sloServiceFactory,
 ];
 
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */

@@ -7,6 +7,7 @@ import { benchDecode } from './decode.js';
 import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
 import { benchExportEncode } from './export-encode.js';
 import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
+import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
 import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -52,6 +53,18 @@ service:
   telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
   pipelines:
     traces: { receivers: [otlp], processors: [memory_limiter, cost, spanmetrics, batch], exporters: [nop] }
+`,
+  'otlp → memory_limiter → spanmetrics → slo (20 SLOs) → batch → nop': `${receiver}
+processors:
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  spanmetrics: { dimensions: [http.route] }
+  ${SLO_PROCESSOR_YAML}
+  batch: {}
+exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, slo, batch], exporters: [nop] }
 `,
   'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
 processors:
@@ -195,6 +208,11 @@ async function main(): Promise<void> {
   const withTail = rows.find((r) => r.name.includes('tail_sampling'));
   const withoutTail = rows.find((r) => r.name === `otlp → memory_limiter → batch → nop ${NEW_TRACES}`);
   const tailRatio = withTail && withoutTail ? withTail.spansPerSec / withoutTail.spansPerSec : NaN;
+  process.stderr.write('slo micro-benchmarks\n');
+  const sloNsPerSpan = await benchSloCount();
+  const sloStartup = await benchSloStartup();
+  const withSlo = rows.find((r) => r.name.includes('slo (20 SLOs)'));
+  const sloOverhead = withSm && withSlo ? 1 - withSlo.spansPerSec / withSm.spansPerSec : NaN;
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
 
@@ -211,13 +229,14 @@ async function main(): Promise<void> {
     `spanmetrics: ${spanmetricsNsPerSpan.toFixed(0)} ns/span recorded; end-to-end overhead ${(smOverhead * 100).toFixed(1)} % (with vs without, same run)`,
     `cost: end-to-end overhead ${(costOverhead * 100).toFixed(1)} % (memory_limiter → cost → spanmetrics → batch vs the same without cost, same run)`,
     `tail_sampling (10 s wait, num_traces 20000): ${withTail?.spansPerSec.toFixed(0) ?? 'n/a'} spans/s, ${tailRatio.toFixed(2)}× the same pipeline without it (same run); buffered span ${buffered.bufferedBytesPerSpan.toFixed(0)} B heap (${buffered.rssBytesPerSpan.toFixed(0)} B RSS) vs ${buffered.encodedBytesPerSpan.toFixed(0)} B encoded, ${buffered.decodedBytesPerSpan.toFixed(0)} B decoded — ${(buffered.bufferedBytesPerSpan - buffered.encodedBytesPerSpan).toFixed(0)} B over encoded`,
+    `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run), CPU estimate ${withSlo ? ((sloNsPerSpan * withSlo.spansPerSec) / 1e7).toFixed(1) : 'NaN'} % of a core at its rate; start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, tailSampling: { ratio: tailRatio, buffered } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, tailSampling: { ratio: tailRatio, buffered }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 

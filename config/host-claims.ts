@@ -71,7 +71,7 @@ export function checkOnePerAgent(used: readonly ComponentDecl[], problems: Probl
   }
 }
 
-/** Whether a used component keeps data in the agent's store (any `storage: sqlite` in its config). */
+/** Whether a used component keeps data in the agent's store (its factory says so, or any `storage: sqlite` in its config). */
 export function usesStore(used: readonly ComponentDecl[]): boolean {
-  return used.some((c) => valuesAt(c.config, 'storage', '', []).some((v) => v.value === 'sqlite'));
+  return used.some((c) => c.factory.usesStore === true || valuesAt(c.config, 'storage', '', []).some((v) => v.value === 'sqlite'));
 }

@@ -8,6 +8,8 @@ export const costProcessorFactory: ProcessorFactory<CostConfig> = {
   kind: 'processor',
   type: 'cost',
   signals: ['traces'],
+  /** Rollups live in the store: `validate` checks storage.path. */
+  usesStore: true,
   ...configFromSchema<CostConfig>('cost', costConfigSchema),
   create: { traces: (settings, config, next) => new CostProcessor(settings, config, next) },
 };

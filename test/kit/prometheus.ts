@@ -21,13 +21,17 @@ export interface TestPrometheus {
 /** The value of a one-series result, else NaN. */
 export const one = (r: PromResult) => (r.length === 1 ? Number(r[0]!.value[1]) : NaN);
 
-/** Starts Debian's `prometheus` scraping `targets` (host:port) with honor_labels, storing in `dir`. */
-export async function startPrometheus(dir: string, targets: string[], extraArgs: string[] = []): Promise<TestPrometheus> {
+/**
+ * Starts Debian's `prometheus` scraping `targets` (host:port) with honor_labels, storing in `dir`;
+ * `ruleFiles` are evaluated every second.
+ */
+export async function startPrometheus(dir: string, targets: string[], extraArgs: string[] = [], ruleFiles: string[] = []): Promise<TestPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const cfg = join(dir, 'prometheus.yml');
   writeFileSync(cfg, [
     'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    ...(ruleFiles.length ? [`rule_files: [${ruleFiles.map((f) => `'${f}'`).join(', ')}]`] : []),
     'scrape_configs:',
     '  - job_name: outrider',
     '    honor_labels: true',

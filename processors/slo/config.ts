@@ -1,0 +1,116 @@
+// Config of the slo processor: SLO definitions (service, match, SLI kind, objective, window),
+// flush and evaluation intervals, the minimum-events guard and the bad-trace reservoir size.
+import { z } from 'zod';
+import { duration, num } from '../../config/schema-helpers.js';
+
+/** Span kinds by name, as OTLP numbers them. */
+export const SPAN_KINDS = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+type KindName = keyof typeof SPAN_KINDS;
+
+const DAY_MS = 86_400_000;
+
+/** `0.999` or `"99.9%"` → 0.999; must lie in (0, 1). */
+const objective = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const text = String(v).trim();
+  const n = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) {
+    ctx.issues.push({ code: 'custom', input: v, message: `objective must be a ratio in (0, 1) like 0.999 or a percentage like "99.9%", got '${text}'` });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/**
+ * A rolling window in whole days (`7d`, `28d`, `30d`), or `month`: the calendar month so far (UTC).
+ * `ms` is what the minute ring covers (31 days for `month`).
+ */
+const window = z.string().transform((v, ctx) => {
+  if (v.trim() === 'month') return { ms: 31 * DAY_MS, calendar: true };
+  const m = /^(\d+)d$/.exec(v.trim());
+  const days = m ? Number(m[1]) : NaN;
+  if (!(days >= 1 && days <= 90)) {
+    ctx.issues.push({ code: 'custom', input: v, message: `window must be a rolling window of 1d to 90d like 28d or 30d, or month, got '${v}'` });
+    return z.NEVER;
+  }
+  return { ms: days * DAY_MS, calendar: false };
+});
+
+const availability = z.strictObject({
+  /** A server span whose HTTP status code is at least this is bad (0: HTTP codes never count). */
+  http_status_min: num({ int: true, min: 0, max: 600 }).prefault(500),
+  /** Span status ERROR is bad. */
+  status_error: z.boolean().prefault(true),
+  /** A server span whose `rpc.grpc.status_code` is one of these is bad (e.g. [2, 4, 13, 14, 15]). */
+  grpc_status_codes: z.array(num({ int: true, min: 0, max: 16 })).prefault([]),
+});
+
+const sli = z.union([
+  z.literal('availability').transform(() => ({ kind: 'availability' as const, http_status_min: 500, status_error: true, grpc_status_codes: [] as number[], threshold_ms: 0 })),
+  z.strictObject({ availability: availability.prefault({}) }).transform((s) => ({ kind: 'availability' as const, ...s.availability, threshold_ms: 0 })),
+  z.strictObject({ latency: duration() }).transform((s) => ({ kind: 'latency' as const, http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: s.latency })),
+], { error: () => "sli must be 'availability', { availability: {...} } or { latency: <duration> }" });
+
+/** Glob (`*` any run of characters) → anchored regex. */
+function glob(p: string): RegExp {
+  return new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+const match = z.strictObject({
+  /** Span kinds counted. Default: SERVER and CONSUMER. */
+  span_kinds: z.array(z.enum(Object.keys(SPAN_KINDS) as [KindName, ...KindName[]])).min(1).prefault(['SERVER', 'CONSUMER']),
+  /** Span name globs (`*` wildcard); empty = any. */
+  span_names: z.array(z.string().min(1)).prefault([]),
+  /** `http.route` globs; empty = any (a span without the attribute matches only when this is empty). */
+  http_routes: z.array(z.string().min(1)).prefault([]),
+  /** Span attributes that must all hold these values (compared as text, e.g. `{ http.request.method: GET }`). */
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).prefault({}),
+}).transform((m) => ({ kinds: m.span_kinds.map((k) => SPAN_KINDS[k]), names: m.span_names.map(glob), routes: m.http_routes.map(glob), attrs: Object.entries(m.attributes), raw: m }));
+
+const objectiveFields = z.strictObject({
+  /** Unique name; a Prometheus label value and a Sloth-compatible id. */
+  name: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/, 'name must be letters, digits, - _ . (Sloth naming)'),
+  /** `service.name` of the spans counted. */
+  service: z.string().min(1),
+  match: match.prefault({}),
+  sli,
+  objective,
+  window: window.prefault('30d'),
+  /**
+   * OpenSLO budgeting: `occurrences` (good events / all events) or `timeslices` (good minutes /
+   * minutes with events; a minute is good when its good/total ≥ `time_slice_target`).
+   */
+  budgeting: z.enum(['occurrences', 'timeslices']).prefault('occurrences'),
+  /** Timeslices only: the ratio a one-minute slice needs to be good (default: the objective). */
+  time_slice_target: objective.optional(),
+  /** A burn-rate tier fires only when its long window holds at least this many (weighted) events (timeslices: minutes). */
+  min_events: num({ min: 0 }).prefault(10),
+});
+
+/** One SLO; `time_slice_target` defaults to the objective. */
+export const objectiveSchema = objectiveFields.transform((o) => ({
+  ...o, window: o.window.ms, calendar: o.window.calendar, time_slice_target: o.time_slice_target ?? o.objective,
+}));
+
+/** Config schema; unknown keys rejected, defaults filled. */
+export const sloConfigSchema = z.strictObject({
+  objectives: z.array(objectiveSchema).prefault([]),
+  /** How often the minute buckets gathered in memory are written to SQLite, in one transaction (ms). */
+  flush_interval: duration().prefault('5s'),
+  /** How often SLIs, budgets, burn rates and tiers are recomputed and published (ms). */
+  evaluation_interval: duration().prefault('10s'),
+  /** Recent bad-event trace ids kept per SLO. */
+  bad_trace_ids: num({ int: true, min: 0, max: 1000 }).prefault(20),
+}).superRefine((c, ctx) => {
+  const seen = new Set<string>();
+  c.objectives.forEach((o, i) => {
+    if (seen.has(o.name)) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'name'], message: `SLO name '${o.name}' is used twice` });
+    seen.add(o.name);
+  });
+  if (c.flush_interval <= 0) ctx.addIssue({ code: 'custom', path: ['flush_interval'], message: 'must be more than 0' });
+  if (c.evaluation_interval <= 0) ctx.addIssue({ code: 'custom', path: ['evaluation_interval'], message: 'must be more than 0' });
+});
+
+/** The validated config with defaults filled. */
+export type SloConfig = z.output<typeof sloConfigSchema>;
+/** One validated SLO definition. */
+export type SloDefinition = z.output<typeof objectiveSchema>;
