@@ -22,6 +22,17 @@ receivers:
   otlp: { protocols: { grpc: { endpoint: "127.0.0.1:{grpc}" }, http: { endpoint: "127.0.0.1:{http}" } } }
 `;
 
+/** A traces pipeline otlp → `chain` → nop, with the `processors:` section's lines (each indented by 2). */
+function toNop(processors: string, chain: string): string {
+  return `${receiver}
+processors:${processors}exporters: { nop: {} }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [${chain}], exporters: [nop] }
+`;
+}
+
 /** Agent scenarios: name → config. Each is measured against the null sink in the same run. */
 export const scenarios: Record<string, string> = {
   'receive-and-drop (otlp → nop)': `${receiver}
@@ -31,41 +42,23 @@ service:
   pipelines:
     traces: { receivers: [otlp], exporters: [nop] }
 `,
-  'otlp → memory_limiter → spanmetrics → batch → nop': `${receiver}
-processors:
+  'otlp → memory_limiter → spanmetrics → batch → nop': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   spanmetrics: { dimensions: [http.route] }
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, batch], exporters: [nop] }
-`,
-  'otlp → memory_limiter → cost → spanmetrics → batch → nop': `${receiver}
-processors:
+`, 'memory_limiter, spanmetrics, batch'),
+  'otlp → memory_limiter → cost → spanmetrics → batch → nop': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   cost: { ingest: { destinations: [ { name: vendor, usd_per_gb: 0.25 } ] }, attribution: { keys: [http.route] } }
   spanmetrics: { dimensions: [http.route] }
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, cost, spanmetrics, batch], exporters: [nop] }
-`,
-  'otlp → memory_limiter → spanmetrics → slo (20 SLOs) → batch → nop': `${receiver}
-processors:
+`, 'memory_limiter, cost, spanmetrics, batch'),
+  'otlp → memory_limiter → spanmetrics → slo (20 SLOs) → batch → nop': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   spanmetrics: { dimensions: [http.route] }
   ${SLO_PROCESSOR_YAML}
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, spanmetrics, slo, batch], exporters: [nop] }
-`,
+`, 'memory_limiter, spanmetrics, slo, batch'),
   'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
 processors:
   batch: {}
@@ -84,18 +77,11 @@ service:
   pipelines:
     traces: { receivers: [otlp], exporters: [otlp/out] }
 `,
-  'otlp → memory_limiter → batch → nop (new trace ids per request)': `${receiver}
-processors:
+  'otlp → memory_limiter → batch → nop (new trace ids per request)': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [nop] }
-`,
-  'otlp → memory_limiter → tail_sampling (10s wait) → batch → nop (new trace ids per request)': `${receiver}
-processors:
+`, 'memory_limiter, batch'),
+  'otlp → memory_limiter → tail_sampling (10s wait) → batch → nop (new trace ids per request)': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   tail_sampling:
     decision_wait: 10s
@@ -105,22 +91,11 @@ processors:
       - { name: slow, type: latency, latency: { threshold_ms: 500 } }
       - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, tail_sampling, batch], exporters: [nop] }
-`,
-  'otlp → memory_limiter → batch → nop': `${receiver}
-processors:
+`, 'memory_limiter, tail_sampling, batch'),
+  'otlp → memory_limiter → batch → nop': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   batch: {}
-exporters: { nop: {} }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [memory_limiter, batch], exporters: [nop] }
-`,
+`, 'memory_limiter, batch'),
 };
 
 interface Row { name: string; spansPerSec: number; ratio: number; p50Ms: number; p99Ms: number; rssIdleMib?: number; rssLoadMib?: number; errors: number }

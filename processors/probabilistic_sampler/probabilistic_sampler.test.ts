@@ -7,18 +7,10 @@ import { span, traces } from '../../test/fixtures/prometheus/otlp.js';
 import { testSettings } from '../../test/kit/settings.js';
 import { probabilisticSamplerFactory } from './index.js';
 import { outgoingThreshold } from './probabilistic_sampler.js';
+import { seededRandom } from '../../bench/fixtures.js';
 
-/** A seeded generator (mulberry32), so the fractions below are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so the fractions below are reproducible. */
+const seeded = seededRandom;
 
 function ids(n: number, seed = 7): Uint8Array[] {
   const rnd = seeded(seed);
