@@ -51,7 +51,7 @@ export async function benchBufferedSpanMemory(requests = 500): Promise<BufferedS
     spans,
     encodedBytesPerSpan: encoded / spans,
     decodedBytesPerSpan: decoded / spans,
-    bufferedBytesPerSpan: (m3.heapUsed - m2.heapUsed) / spans,
+    bufferedBytesPerSpan: (m3.heapUsed + m3.arrayBuffers - m2.heapUsed - m2.arrayBuffers) / spans,
     rssBytesPerSpan: (m3.rss - m2.rss) / spans,
   };
   await sampler.shutdown();

@@ -32,6 +32,23 @@ export function encodeTracesRequest(td: TracesData): Uint8Array {
   return w.finish();
 }
 
+/**
+ * Encodes `spans` as a TracesData of one ResourceSpans and one ScopeSpans with neither resource nor
+ * scope (a compact form to hold spans in memory; {@link decodeTracesRequest} reads it back). `w` is
+ * reused: it is reset here and the result is a copy.
+ */
+export function encodeSpanGroup(w: ProtoWriter, spans: readonly Span[]): Uint8Array {
+  w.pos = 0;
+  w.uint32(0x0a);
+  const mr = w.fork(3);
+  w.uint32(0x12);
+  const ms = w.fork(3);
+  for (const span of spans) writeSpan(w, span);
+  w.ldelim(ms);
+  w.ldelim(mr);
+  return w.buf.slice(0, w.pos);
+}
+
 /** Encodes an OTLP ExportMetricsServiceRequest (same default rules as {@link encodeTracesRequest}). */
 export function encodeMetricsRequest(md: MetricsData): Uint8Array {
   const w = new ProtoWriter();

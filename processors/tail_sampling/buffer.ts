@@ -2,6 +2,9 @@
 // each with the resource and scope it came with, and the way back to an OTLP batch.
 import type { KeyValue, Resource, ResourceSpans, Scope, ScopeSpans, Span, TracesData } from '../../agent/pdata/model.js';
 import type { TraceView } from './trace-view.js';
+import { encodeSpanGroup } from '../../agent/pdata/proto-encode.js';
+import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { ProtoWriter } from '../../agent/pdata/proto-writer.js';
 
 /**
  * The resource and scope a group of spans arrived under, shared by every span of one incoming
@@ -23,16 +26,49 @@ export function originOf(rs: ResourceSpans, ss: ScopeSpans): Origin {
   return { resource: rs.resource, resourceSchemaUrl: rs.schemaUrl, scope: ss.scope, scopeSchemaUrl: ss.schemaUrl, resourceAttrs: rs.resource?.attributes ?? NO_ATTRS };
 }
 
-/** One buffered trace. */
+/** The writer every PendingTrace encodes with (one thread; each encoding is copied out). */
+const WRITER = new ProtoWriter(1 << 16);
+
+/**
+ * One buffered trace. Spans are held encoded (protobuf, one blob per trace per incoming ScopeSpans)
+ * once {@link seal} has run; {@link spans} decodes them on first read (at decision time).
+ */
 export class PendingTrace implements TraceView {
-  readonly spans: Span[] = [];
-  readonly origins: Origin[] = [];
+  private blobs: Uint8Array[] = [];
+  private blobOrigins: Origin[] = [];
+  private staged: Span[] = [];
+  private stagedOrigin: Origin | undefined;
+  private decodedSpans: Span[] | undefined;
+  private decodedOrigins: Origin[] = [];
+  /** Spans buffered. */
+  count = 0;
   /** When the root span arrived (ms), or undefined. */
   rootAtMs: number | undefined;
   /** Set once the trace is decided (it may still sit in a queue). */
   decided = false;
 
   constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {}
+
+  /** The buffered spans, decoded (once) in arrival order. */
+  get spans(): readonly Span[] {
+    if (this.decodedSpans) return this.decodedSpans;
+    const spans: Span[] = [];
+    const origins: Origin[] = [];
+    for (let b = 0; b < this.blobs.length; b++) {
+      const o = this.blobOrigins[b]!;
+      for (const s of decodeTracesRequest(this.blobs[b]!).resourceSpans[0]!.scopeSpans[0]!.spans) { spans.push(s); origins.push(o); }
+    }
+    for (const s of this.staged) { spans.push(s); origins.push(this.stagedOrigin!); }
+    this.decodedOrigins = origins;
+    this.decodedSpans = spans;
+    return spans;
+  }
+
+  /** The origin of each span of {@link spans}. */
+  get origins(): readonly Origin[] {
+    void this.spans;
+    return this.decodedOrigins;
+  }
 
   resourceOf(i: number): KeyValue[] {
     return this.origins[i]!.resourceAttrs;
@@ -41,13 +77,32 @@ export class PendingTrace implements TraceView {
   /** Marks the trace decided and lets go of its spans (it may still sit in a queue for a while). */
   release(): void {
     this.decided = true;
-    this.spans.length = 0;
-    this.origins.length = 0;
+    this.blobs = [];
+    this.blobOrigins = [];
+    this.staged = [];
+    this.stagedOrigin = undefined;
+    this.decodedSpans = undefined;
+    this.decodedOrigins = [];
   }
 
-  add(span: Span, origin: Origin): void {
-    this.spans.push(span);
-    this.origins.push(origin);
+  /** Adds a span; it stays decoded until {@link seal}. Returns whether it is the first staged one. */
+  add(span: Span, origin: Origin): boolean {
+    this.count++;
+    if (this.decodedSpans) { this.decodedSpans.push(span); this.decodedOrigins.push(origin); }
+    if (this.stagedOrigin !== origin && this.staged.length) this.seal();
+    const first = this.staged.length === 0;
+    this.staged.push(span);
+    this.stagedOrigin = origin;
+    return first;
+  }
+
+  /** Encodes the staged spans into one blob. */
+  seal(): void {
+    if (!this.staged.length || this.decided) return;
+    this.blobs.push(encodeSpanGroup(WRITER, this.staged));
+    this.blobOrigins.push(this.stagedOrigin!);
+    this.staged = [];
+    this.stagedOrigin = undefined;
   }
 }
 

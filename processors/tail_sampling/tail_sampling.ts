@@ -87,6 +87,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
     const outSpans: Span[] = [];
     const outOrigins: Origin[] = [];
     const lateKept = [0, 0];
+    const touched: PendingTrace[] = [];
     let prevId: Uint8Array | undefined;
     let prevKey = '';
     for (const rs of td.resourceSpans) {
@@ -114,17 +115,18 @@ export class TailSampler implements Component, Consumer<TracesData> {
             this.arrivals.push(t);
             this.arm(now + this.cfg.decision_wait);
           }
-          t.add(span, origin);
+          if (t.add(span, origin)) touched.push(t);
           this.spansInMemory++;
           if (t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0 && isRoot(span)) {
             t.rootAtMs = now;
             this.roots.push(t);
             this.arm(now + this.cfg.decision_wait_after_root);
           }
-          if (t.spans.length >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, outSpans, outOrigins);
+          if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, outSpans, outOrigins);
         }
       }
     }
+    for (const t of touched) t.seal();
     if (lateKept[0] + lateKept[1] > 0) this.countLate(lateKept[0]!, lateKept[1]!);
     if (outSpans.length) await this.next.consume(toTraces(outSpans, outOrigins));
   }
@@ -149,7 +151,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
   /** Evaluates the policies over a trace, removes it from the buffer, remembers the decision; kept spans go to `outSpans`. */
   decide(t: PendingTrace, _reason: DecideReason, now: number, outSpans: Span[], outOrigins: Origin[]): boolean {
     this.traces.delete(t.key);
-    this.spansInMemory -= t.spans.length;
+    this.spansInMemory -= t.count;
     let veto: string | undefined;
     let det: string | undefined;
     let prob: Policy | undefined;

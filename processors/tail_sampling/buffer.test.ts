@@ -1,0 +1,32 @@
+// The compact buffer of tail_sampling: buffered spans are held encoded, not as the caller's objects.
+import { describe, expect, it } from 'vitest';
+import { attr, batch, sampler, tspan } from './test-kit.js';
+
+describe('tail_sampling compact buffer', () => {
+  it('holds buffered spans as a copy: changes to the consumed objects after consume do not reach the kept spans', async () => {
+    const { p, settings, spans } = await sampler({ decision_wait_after_root: '0s' });
+    const s = tspan(1, { name: 'checkout', attrs: { 'http.route': '/cart' } });
+    const c = tspan(1, { child: true, name: 'db' });
+    await p.consume(batch([s, c]));
+    s.name = 'changed';
+    s.attributes.length = 0;
+    c.traceState = 'ot=th:f';
+    await settings.clock.advance(10_000);
+    const out = spans();
+    expect(out.map((x) => x.name)).toEqual(['checkout', 'db']);
+    expect(attr(out[0]!, 'http.route')).toBe('/cart');
+    expect(out[1]!.traceState).not.toContain('th:f');
+    expect(out[0]).not.toBe(s);
+    await p.shutdown();
+  });
+
+  it('keeps spans of one trace from two requests and two resources whole, each under its own resource', async () => {
+    const { p, settings, got } = await sampler({ decision_wait_after_root: '0s' });
+    await p.consume(batch([tspan(1)], { 'service.name': 'a' }));
+    await p.consume(batch([tspan(1, { child: true })], { 'service.name': 'b' }));
+    await settings.clock.advance(10_000);
+    const byService = got.flatMap((td) => td.resourceSpans.map((rs) => [rs.resource?.attributes[0]?.value, rs.scopeSpans[0]!.spans.length]));
+    expect(byService).toEqual([['a', 1], ['b', 1]]);
+    await p.shutdown();
+  });
+});
