@@ -1,5 +1,5 @@
 // Provisions the real peers the suite drives, once per `npm test`: Debian's `prometheus` (with
-// promtool) and `prometheus-alertmanager`. Installs them with apt-get when missing and allowed
+// promtool), `prometheus-alertmanager` and `chromium` (the console's browser tests). Installs them with apt-get when missing and allowed
 // (root on Debian); otherwise stops at once with the one command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const PEERS: ReadonlyArray<{ bin: string; pkg: string }> = [
   { bin: 'prometheus', pkg: 'prometheus' },
   { bin: 'promtool', pkg: 'prometheus' },
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
+  { bin: 'chromium', pkg: 'chromium' },
 ];
 
 function has(bin: string): boolean {

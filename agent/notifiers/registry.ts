@@ -1,0 +1,6 @@
+// The notifier types the agent knows, one line each (`notifiers.<type>/<name>` in the config).
+import type { NotifierFactory } from './api.js';
+
+/** The built-in notifier factories. */
+export const builtinNotifiers: readonly NotifierFactory[] = [
+];
