@@ -3,8 +3,8 @@
 import { chmodSync, cpSync, readdirSync, statSync, mkdirSync } from 'node:fs';
 import { join, dirname, extname } from 'node:path';
 
-const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'connectors', 'test/kit', 'bench'];
-const wanted = new Set(['.yaml', '.yml', '.proto', '.html', '.css']);
+const roots = ['agent', 'config', 'receivers', 'processors', 'exporters', 'notifiers', 'connectors', 'test/kit', 'bench'];
+const wanted = new Set(['.yaml', '.yml', '.proto', '.html', '.css', '.js', '.svg']);
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -44,6 +44,18 @@ export class Intake {
     this.badRequests = m.createCounter('outrider_receiver_refused_requests', { description: 'Requests refused before decoding completed (malformed, too large, wrong media type or method, timed out, aborted, refused for memory).' });
   }
 
+  /**
+   * Exposes the accepted and refused counters at 0 for every signal with a pipeline and every
+   * transport served, so a dashboard or an alert on refusals has a series before the first refusal.
+   */
+  zeroCounters(transports: readonly Transport[]): void {
+    for (const signal of this.signals) for (const transport of transports) {
+      const attrs = { receiver: this.settings.id, transport };
+      this.accepted[signal].add(0, attrs);
+      this.refused[signal].add(0, attrs);
+    }
+  }
+
   /** The agent's admission (set at start), consulted before a request is decoded. */
   admission: AdmissionGate | undefined;
 

@@ -27,6 +27,7 @@ export class OtlpReceiver implements Component {
     this.intake.admission = host.findService(ADMISSION);
     await this.grpc?.start();
     await this.http?.start();
+    this.intake.zeroCounters([...(this.grpc ? ['grpc' as const] : []), ...(this.http ? ['http' as const] : [])]);
   }
 
   /** Stops accepting connections and requests, then lets requests in flight finish (bounded). */
