@@ -1,6 +1,6 @@
 // The sending queue contract and its bounded core (requests and bytes), shared by memory and sqlite storage.
 import type { Signal } from '../pdata/model.js';
-import { errors } from '../errors.js';
+import { errors, OutriderError } from '../errors.js';
 import type { ExportRequest } from './request.js';
 
 /** One queued request. `body` is absent while it lives only on disk. */
@@ -73,7 +73,7 @@ export abstract class SendingQueue {
     } catch (err) {
       this.heldCount--;
       this.heldBytes -= bytes;
-      throw errors.dataRefused(`${this.who}: sending queue write failed: ${(err as Error).message}`);
+      throw err instanceof OutriderError ? err : errors.dataRefused(`${this.who}: sending queue write failed: ${(err as Error).message}`);
     } finally {
       this.persisting--;
     }

@@ -1,7 +1,7 @@
 // The persistent sending queue in the agent's SQLite store: survives restart and kill -9.
 import type Database from 'better-sqlite3';
 import type { Signal } from '../pdata/model.js';
-import type { Migration, Store } from '../store/store.js';
+import { Store, type Migration } from '../store/store.js';
 import type { ExportRequest } from './request.js';
 import { SendingQueue, type QueueLimits, type Release, type Slot } from './queue.js';
 
@@ -84,23 +84,29 @@ export class SqliteQueue extends SendingQueue {
     this.inserts = [];
     this.deletes = [];
     const now = Date.now();
+    // deletes commit on their own: when the database is full, sent batches still free their space
+    if (deletes.length > 0) {
+      try {
+        this.db.transaction(() => { for (const id of deletes) this.remove.run(id); })();
+        for (const id of deletes) this.own.delete(id); // gone from disk: no recover() can see it now
+      } catch {
+        this.deletes.push(...deletes); // retried with the next flush
+      }
+    }
+    if (inserts.length === 0) return;
     let slots: Slot[];
     try {
-      slots = this.db.transaction(() => {
-        for (const id of deletes) this.remove.run(id);
-        return inserts.map(({ req }) => {
-          const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-          const info = this.insert.run(this.exporterId, req.signal, req.items, body.byteLength, body, now);
-          this.own.add(Number(info.lastInsertRowid));
-          return { key: Number(info.lastInsertRowid), signal: req.signal, items: req.items, bytes: body.byteLength };
-        });
-      })();
+      slots = this.db.transaction(() => inserts.map(({ req }) => {
+        const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+        const info = this.insert.run(this.exporterId, req.signal, req.items, body.byteLength, body, now);
+        return { key: Number(info.lastInsertRowid), signal: req.signal, items: req.items, bytes: body.byteLength };
+      }))();
     } catch (err) {
-      this.deletes.push(...deletes); // retried with the next flush
-      for (const p of inserts) p.reject(err);
+      const refusal = Store.refusal(err, `exporter ${this.exporterId}: the sending queue`);
+      for (const p of inserts) p.reject(refusal);
       return;
     }
-    for (const id of deletes) this.own.delete(id); // gone from disk: no recover() can see it now
+    for (const slot of slots) this.own.add(slot.key);
     inserts.forEach((p, i) => p.resolve(slots[i]!));
   }
 

@@ -12,8 +12,11 @@ export class Store {
   private readonly claims = new Map<string, Array<{ onGranted: () => void }>>();
   private db: Database.Database | undefined;
 
-  /** @param path file path, or ':memory:' */
-  constructor(readonly path: string) {}
+  /**
+   * @param path file path, or ':memory:'
+   * @param maxSizeBytes the most the database file may grow to (SQLite's max_page_count); 0 for no bound
+   */
+  constructor(readonly path: string, readonly maxSizeBytes = 0) {}
 
   /**
    * Opens the database (lazily, on first use) and applies every registered migration set.
@@ -39,6 +42,10 @@ export class Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      if (this.maxSizeBytes > 0) {
+        const pageSize = db.pragma('page_size', { simple: true }) as number;
+        db.pragma(`max_page_count = ${Math.max(16, Math.floor(this.maxSizeBytes / pageSize))}`);
+      }
       db.exec('CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)');
       return db;
     } catch (err) {
@@ -83,6 +90,18 @@ export class Store {
       if (i === 0 && line.length > 0) line[0]!.onGranted();
       if (line.length === 0) this.claims.delete(name);
     };
+  }
+
+  /**
+   * A write the database could not take — full (`storage.max_size_mib` or the volume), read-only,
+   * or an I/O error — as a retryable refusal naming the cause; other errors unchanged. The data was
+   * not acknowledged, so the sender keeps it and retries.
+   */
+  static refusal(err: unknown, what: string): unknown {
+    const code = (err as { code?: unknown })?.code;
+    if (typeof code !== 'string' || !/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(code)) return err;
+    const why = code.startsWith('SQLITE_FULL') ? 'the database is full (storage.max_size_mib or the volume)' : code.startsWith('SQLITE_READONLY') ? 'the database is read-only' : 'the database cannot be written';
+    return errors.dataRefused(`${what}: ${why} (${code}); not accepted, retry later`, 5);
   }
 
   close(): void {
