@@ -181,7 +181,7 @@ export class Agent {
       this.board.remove(`service:${s.key.name}`);
     }
     this.services.length = 0;
-    await this.telemetry.meterProvider.shutdown().catch(() => {});
+    await this.telemetry.shutdown().catch(() => {});
   }
 
   private fatal(id: string, err: Error): void {

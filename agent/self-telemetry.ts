@@ -1,5 +1,6 @@
 // The agent's own telemetry: a MeterProvider whose reader is a serverless PrometheusExporter,
 // collected by the PrometheusRegistry at each scrape of /metrics.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -10,6 +11,8 @@ export interface SelfTelemetry {
   meterProvider: MeterProvider;
   meter: Meter;
   exporter: PrometheusExporter;
+  /** Shuts the MeterProvider down and stops the event-loop delay monitor. */
+  shutdown(): Promise<void>;
 }
 
 /**
@@ -26,5 +29,23 @@ export function createSelfTelemetry(opts: { serviceVersion?: string; serviceInst
   if (opts.serviceInstanceId) attrs['service.instance.id'] = opts.serviceInstanceId;
   const meterProvider = new MeterProvider({ resource: resourceFromAttributes(attrs), readers: [exporter] });
   const meter = meterProvider.getMeter('outrider');
-  return { meterProvider, meter, exporter };
+  const stopMonitor = observeProcess(meter);
+  return { meterProvider, meter, exporter, shutdown: async () => { stopMonitor(); await meterProvider.shutdown(); } };
+}
+
+/**
+ * The process's own health, under the names Prometheus client libraries use:
+ * `process_resident_memory_bytes`, `process_cpu_seconds_total` (user + system) and
+ * `nodejs_eventloop_lag_p99_seconds` (event-loop delay p99 since the previous scrape).
+ */
+function observeProcess(meter: Meter): () => void {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  meter.createObservableGauge('process_resident_memory_bytes', { description: 'Resident memory size in bytes.' })
+    .addCallback((r) => r.observe(process.memoryUsage.rss()));
+  meter.createObservableCounter('process_cpu_seconds', { description: 'Total user and system CPU time spent in seconds.' })
+    .addCallback((r) => { const u = process.cpuUsage(); r.observe((u.user + u.system) / 1e6); });
+  meter.createObservableGauge('nodejs_eventloop_lag_p99_seconds', { description: 'The 99th percentile of event-loop delay since the previous scrape, in seconds.' })
+    .addCallback((r) => { r.observe(delay.count > 0 ? delay.percentile(99) / 1e9 : 0); delay.reset(); });
+  return () => delay.disable();
 }
