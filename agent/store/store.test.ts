@@ -32,4 +32,33 @@ describe('Store', () => {
   it('names the path and the reason under a directory it cannot write', () => {
     expect(() => new Store('/sys/outrider/q.db').handle).toThrow("storage.path: cannot use '/sys/outrider/q.db': '/sys' is on a sysfs pseudo-filesystem, not a disk");
   });
+
+  it('refuses a file written by a newer version (downgrade) with a message naming the owner and versions', () => {
+    const path = join(tempDir(), 'q.db');
+    const newer = new Store(path);
+    newer.migrate('queue', [(db) => db.exec('CREATE TABLE a (x)'), (db) => db.exec('CREATE TABLE b (x)')]);
+    newer.close();
+    const older = new Store(path);
+    try {
+      expect(() => older.migrate('queue', [(db) => db.exec('CREATE TABLE a (x)')])).toThrow(`storage.path: '${path}' was written by a newer Outrider (queue schema version 2; this version knows 1)`);
+    } finally {
+      older.close();
+    }
+  });
+
+  it('max_size: a write past the bound fails with SQLITE_FULL, which Store.refusal turns into a retryable refusal', () => {
+    const store = new Store(join(tempDir(), 'q.db'), 256 * 1024);
+    try {
+      store.handle.exec('CREATE TABLE t (b BLOB)');
+      const insert = store.handle.prepare('INSERT INTO t VALUES (?)');
+      let failure: unknown;
+      try { for (let i = 0; i < 100; i++) insert.run(Buffer.alloc(8192)); } catch (e) { failure = e; }
+      expect((failure as { code: string }).code).toBe('SQLITE_FULL');
+      const refusal = Store.refusal(failure, 'exporter otlp: the sending queue') as { code: string; retryable: boolean; message: string };
+      expect(refusal).toMatchObject({ code: 'DATA_REFUSED', retryable: true });
+      expect(refusal.message).toBe('exporter otlp: the sending queue: the database is full (storage.max_size_mib or the volume) (SQLITE_FULL); not accepted, retry later');
+    } finally {
+      store.close();
+    }
+  });
 });

@@ -59,6 +59,9 @@ export class Store {
     const db = this.handle;
     const row = db.prepare('SELECT version FROM schema_versions WHERE owner = ?').get(owner) as { version: number } | undefined;
     let version = row?.version ?? 0;
+    if (version > migrations.length) {
+      throw errors.badConfig(`storage.path: '${this.path}' was written by a newer Outrider (${owner} schema version ${version}; this version knows ${migrations.length}); run the newer version, or move the file away to start empty`);
+    }
     const set = db.prepare('INSERT INTO schema_versions (owner, version) VALUES (?, ?) ON CONFLICT(owner) DO UPDATE SET version = excluded.version');
     for (; version < migrations.length; version++) {
       db.transaction(() => {
