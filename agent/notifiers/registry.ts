@@ -1,8 +1,10 @@
 // The notifier types the agent knows, one line each (`notifiers.<type>/<name>` in the config).
 import type { NotifierFactory } from './api.js';
 import { teamsNotifierFactory } from '../../notifiers/teams/index.js';
+import { webhookNotifierFactory } from '../../notifiers/webhook/index.js';
 
 /** The built-in notifier factories. */
 export const builtinNotifiers: readonly NotifierFactory[] = [
   teamsNotifierFactory,
+  webhookNotifierFactory,
 ];
