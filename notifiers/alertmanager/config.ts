@@ -1,7 +1,7 @@
 // Config of the `alertmanager` notifier: Prometheus Alertmanager's client API (POST /api/v2/alerts).
 import { z } from 'zod';
 import { duration } from '../../config/schema-helpers.js';
-import { httpUrl } from '../../agent/notifiers/url-schema.js';
+import { httpUrl } from '../../agent/notifiers/notifier-config.js';
 
 export const alertmanagerConfigSchema = z.strictObject({
   /** Alertmanager's base URL (with its `--web.route-prefix` if any), e.g. `http://alertmanager:9093`. Required. */

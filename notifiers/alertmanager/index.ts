@@ -1,7 +1,7 @@
 // The `alertmanager` notifier factory: Prometheus Alertmanager's client API.
 import { configFromSchema } from '../../agent/component.js';
 import type { NotifierFactory } from '../../agent/notifiers/api.js';
-import { defaultsWith } from '../../agent/notifiers/url-schema.js';
+import { defaultsWith } from '../../agent/notifiers/notifier-config.js';
 import { AlertmanagerNotifier } from './alertmanager.js';
 import { alertmanagerConfigSchema, type AlertmanagerConfig } from './config.js';
 

@@ -1,7 +1,7 @@
 // Config of the `teams` notifier: a Microsoft Teams Workflows webhook ("When a Teams webhook request is received").
 import { z } from 'zod';
 import { num } from '../../config/schema-helpers.js';
-import { httpUrl } from '../../agent/notifiers/url-schema.js';
+import { httpUrl } from '../../agent/notifiers/notifier-config.js';
 
 export const teamsConfigSchema = z.strictObject({
   /** The Workflows trigger URL (an opaque secret the platform generates; usually `${env:TEAMS_WEBHOOK_URL}`). Required. */

@@ -1,7 +1,7 @@
 // The `teams` notifier factory: Microsoft Teams Workflows webhooks with an Adaptive Card.
 import { configFromSchema } from '../../agent/component.js';
 import type { NotifierFactory } from '../../agent/notifiers/api.js';
-import { defaultsWith } from '../../agent/notifiers/url-schema.js';
+import { defaultsWith } from '../../agent/notifiers/notifier-config.js';
 import { teamsConfigSchema, type TeamsConfig } from './config.js';
 import { TeamsNotifier } from './teams.js';
 

@@ -1,7 +1,7 @@
 // Config of the `webhook` notifier: a generic JSON webhook signed per Standard Webhooks v1.
 import { z } from 'zod';
 import { num } from '../../config/schema-helpers.js';
-import { httpUrl } from '../../agent/notifiers/url-schema.js';
+import { httpUrl } from '../../agent/notifiers/notifier-config.js';
 import { decodeWebhookSecret } from './signature.js';
 
 /** Headers the notifier sets itself; `headers` may not replace them. */

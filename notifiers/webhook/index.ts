@@ -1,7 +1,7 @@
 // The `webhook` notifier factory: JSON webhooks signed per Standard Webhooks.
 import { configFromSchema } from '../../agent/component.js';
 import type { NotifierFactory } from '../../agent/notifiers/api.js';
-import { defaultsWith } from '../../agent/notifiers/url-schema.js';
+import { defaultsWith } from '../../agent/notifiers/notifier-config.js';
 import { webhookConfigSchema, type WebhookConfig } from './config.js';
 import { WebhookNotifier } from './webhook.js';
 
