@@ -34,7 +34,10 @@ describe('notifier outbox delivery', () => {
     expect(t.hub.stats()).toEqual([{ notifier: 'fake/a', pending: 0, sent: 1, rejected: 0, dead: 0 }]);
     await t.settings.clock.advance(3_600_000);
     expect(t.control.attempts).toHaveLength(1);
-    expect(series(await t.settings.render(), 'fake/a', 'sent')).toBe(1);
+    const text = await t.settings.render();
+    expect(series(text, 'fake/a', 'sent')).toBe(1);
+    // the other outcomes' series exist at 0
+    expect(text).toContain('outrider_notifications_total{notifier="fake/a",outcome="dead"} 0');
     await t.stop();
   });
 

@@ -74,6 +74,8 @@ export class Delivery {
   setLane(id: string, lane: Omit<Lane, 'notBefore'>): void {
     const old = this.lanes.get(id);
     this.lanes.set(id, { ...lane, notBefore: old?.notBefore ?? 0 });
+    // every outcome's series exists from the start, so rate() and increase() see the first event
+    for (const outcome of ['sent', 'retried', 'rejected', 'dead']) this.o.counter.add(0, { notifier: id, outcome });
     if (old && old.notifier !== lane.notifier) void old.notifier.close().catch(() => {});
     this.kick();
   }
