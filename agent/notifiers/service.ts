@@ -2,6 +2,7 @@
 // durable outbox in SQLite and its delivery loop, under the key NOTIFIERS.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import type { Host, CreateSettings } from '../component.js';
 import { once } from '../component.js';
 import { errors } from '../errors.js';
@@ -36,7 +37,7 @@ function secretValuesOf(config: unknown, secrets: readonly string[]): string[] {
 
 /** The running service: channels, outbox, delivery. */
 export class NotifierHub implements NotifierService {
-  private readonly file: NotifiersConfig;
+  private file: NotifiersConfig;
   private readonly api = new Map<string, ChannelDecl>();
   private outboxHandle: Outbox | undefined;
   private store: Store | undefined;
@@ -74,6 +75,29 @@ export class NotifierHub implements NotifierService {
     }
     this.delivery.start();
     this.pruneTimer = this.settings.clock.setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+  }
+
+  /**
+   * A reload's new `notifiers` section: changed and new file channels get a new notifier (a send in
+   * flight on the old one finishes and is recorded), removed ones stop (their queued rows wait, or
+   * go to an API channel of the same id); unchanged ones keep running.
+   */
+  async reconfigure(next: NotifiersConfig): Promise<void> {
+    const prev = this.file;
+    this.file = next;
+    if (Object.keys(next).length > 0) this.open();
+    for (const id of Object.keys(prev)) {
+      if (next[id]) continue;
+      const api = this.api.get(id);
+      if (api) this.addLane(api);
+      else await this.delivery?.removeLane(id);
+    }
+    for (const [id, d] of Object.entries(next)) {
+      if (prev[id] && isDeepStrictEqual(prev[id].raw, d.raw)) continue;
+      if (this.api.delete(id)) this.settings.logger.warn({ notifier: id }, 'an API channel has the id of a channel in the config file; the file wins');
+      this.addLane(d);
+    }
+    this.settings.logger.info({ channels: Object.keys(next) }, 'notifiers reconfigured');
   }
 
   readonly shutdown = once(async () => {
@@ -184,7 +208,7 @@ export class NotifierHub implements NotifierService {
 export function createNotifierServiceFactory(factories: readonly NotifierFactory[], opts: NotifierServiceOptions = {}): ServiceFactory<NotifiersConfig, NotifierService> {
   return defineService('notifiers', 'notifiers', notifiersSchema(factories), (settings, config): Service<NotifierService> => {
     const hub = new NotifierHub(settings, config, factories, opts);
-    return { key: NOTIFIERS, api: hub, start: (host) => hub.start(host), shutdown: hub.shutdown };
+    return { key: NOTIFIERS, api: hub, start: (host) => hub.start(host), shutdown: hub.shutdown, reconfigure: (c) => hub.reconfigure(c as NotifiersConfig) };
   });
 }
 

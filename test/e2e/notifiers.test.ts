@@ -50,6 +50,25 @@ describe('notifiers e2e', () => {
     expect(metrics).toContain('outrider_notifications_total{notifier="pagerduty/primary",outcome="sent"} 1');
   });
 
+  it('a reload changes, adds and removes notifiers in place', async () => {
+    const slack = await startSlack();
+    const moved = await startSlack();
+    const pd = await startPagerduty();
+    servers.push(slack, moved, pd);
+    const tree = config(tempDir(), slack, pd);
+    const agent = await start({ ...tree, notifiers: { 'slack/oncall': tree.notifiers['slack/oncall'] } });
+    const result = await agent.reload({ tree: { ...tree, notifiers: { ...tree.notifiers, 'slack/oncall': { webhook_url: `${moved.url}${SLACK_HOOK_PATH}` } } } });
+    expect(result).toMatchObject({ outcome: 'ok', problems: [] });
+    const notifiers = agent.service(NOTIFIERS)!;
+    expect(notifiers.channels().map((c) => c.id)).toEqual(['pagerduty/primary', 'slack/oncall']);
+    notifiers.enqueue(notificationFor('slack/oncall', 'checkout'));
+    notifiers.enqueue(notificationFor('pagerduty/primary', 'checkout'));
+    await until(() => moved.accepted().length === 1 && pd.accepted().length === 1, 10_000, 'deliveries to the new settings');
+    expect(slack.requests).toEqual([]);
+    expect((await agent.reload({ tree: { ...tree, notifiers: {} } })).outcome).toBe('ok');
+    expect(agent.service(NOTIFIERS)!.channels()).toEqual([]);
+  });
+
   it('a trigger and resolve queued while PagerDuty is down arrive once each, in order, after a restart', async () => {
     const slack = await startSlack();
     const pd = await startPagerduty();
