@@ -117,13 +117,19 @@ export class Delivery {
     if (!this.running || this.stopped || !outbox) return;
     const now = this.o.clock.now();
     let wake = Infinity;
-    for (const [id, lane] of this.lanes) {
-      if (this.busy.has(id)) continue;
-      const row = outbox.head(id);
-      if (!row) continue;
-      const at = Math.max(row.nextAt, lane.notBefore);
-      if (at <= now) void this.send(id, lane, row);
-      else wake = Math.min(wake, at);
+    try {
+      for (const [id, lane] of this.lanes) {
+        if (this.busy.has(id)) continue;
+        const row = outbox.head(id);
+        if (!row) continue;
+        const at = Math.max(row.nextAt, lane.notBefore);
+        if (at <= now) void this.send(id, lane, row);
+        else wake = Math.min(wake, at);
+      }
+    } catch (err) {
+      // the store failed (disk full, closed): try again in a while rather than crash the agent
+      this.o.logger.error({ err }, 'cannot read the notification outbox');
+      wake = now + 5_000;
     }
     this.wakeAt(wake);
   }
