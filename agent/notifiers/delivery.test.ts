@@ -177,6 +177,19 @@ describe('notifier outbox delivery', () => {
     await t.stop();
   });
 
+  it('logs a store that fails under the loop instead of throwing from its timer', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (s: string) => lines.push(s) });
+    const t = await setup({ 'fake/a': {} }, { settings: testSettings('notifiers', { logger }) });
+    t.control.answers.push(retry());
+    t.hub.enqueue(notificationFor('fake/a', 'checkout'));
+    await t.settings.clock.advance(0);
+    t.settings.store.close();
+    await expect(t.settings.clock.advance(10_000)).resolves.toBeUndefined();
+    expect(lines.join('')).toContain('cannot read the notification outbox');
+    await t.stop();
+  });
+
   it('after a restart resumes pending and in-flight rows and never re-sends sent ones', async () => {
     const settings = testSettings('notifiers');
     const first = await setup({ 'fake/a': {}, 'fake/b': {} }, { settings });
