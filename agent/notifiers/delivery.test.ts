@@ -177,6 +177,18 @@ describe('notifier outbox delivery', () => {
     await t.stop();
   });
 
+  it('prunes finished rows after seven days, keeping the notifier’s stats line', async () => {
+    const t = await setup({ 'fake/a': {}, 'fake/b': {} });
+    t.hub.enqueue(notificationFor('fake/a', 'checkout'));
+    await t.settings.clock.advance(0);
+    await t.settings.clock.advance(6 * 86_400_000);
+    expect(t.hub.outboxRows()).toHaveLength(1);
+    await t.settings.clock.advance(2 * 86_400_000);
+    expect(t.hub.outboxRows()).toEqual([]);
+    expect(t.hub.stats()).toEqual([{ notifier: 'fake/a', pending: 0, sent: 0, rejected: 0, dead: 0 }, { notifier: 'fake/b', pending: 0, sent: 0, rejected: 0, dead: 0 }]);
+    await t.stop();
+  });
+
   it('logs a store that fails under the loop instead of throwing from its timer', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'error' }, { write: (s: string) => lines.push(s) });
