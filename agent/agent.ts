@@ -220,7 +220,8 @@ export class Agent {
 
     // Services: the telemetry server is replaced in place; the others (storage, signals) need a restart.
     const changedServices = next.services.filter((d) => !isDeepStrictEqual(d.config, this.config.services.find((o) => o.type === d.type)?.config));
-    const restartOnly = changedServices.filter((d) => !RELOADABLE_SERVICES.has(d.type));
+    const inPlace = (d: ServiceDecl) => this.services.find((s) => s.key.name === d.factory.type)?.reconfigure !== undefined;
+    const restartOnly = changedServices.filter((d) => !RELOADABLE_SERVICES.has(d.type) && !inPlace(d));
     if (restartOnly.length) {
       return refuse(restartOnly.map((d) => ({ path: d.factory.section, message: 'changes take effect only after a restart; the running agent keeps its current settings' })));
     }
@@ -260,6 +261,13 @@ export class Agent {
     // the telemetry server is replaced only when its endpoint moves (the log level applies in place)
     const telemetry = changedServices.find((d) => d.type === 'telemetry');
     if (telemetry && next.telemetry.endpoint !== previousEndpoint) await this.replaceService(telemetry);
+    for (const d of changedServices.filter((c) => !RELOADABLE_SERVICES.has(c.type))) {
+      const s = this.services.find((x) => x.key.name === d.factory.type);
+      await s?.reconfigure?.(d.config).catch((err: Error) => {
+        this.logger.error({ err, service: d.type }, 'config reload: a service could not apply its new settings');
+        this.board.set(`service:${d.type}`, 'degraded', err.message);
+      });
+    }
     const level = next.telemetry.logLevel;
     if (!this.opts.logger && this.logger.level !== level) this.logger.level = level;
 

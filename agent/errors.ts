@@ -3,7 +3,7 @@
 /** gRPC status codes used by Outrider (numeric values from grpc's status.proto). */
 export const GrpcCode = {
   OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5,
-  PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12,
+  ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12,
   INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
 } as const;
 
@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'DATA_REFUSED'        // backpressure (memory, full queue); retryable
   | 'SHUTTING_DOWN'       // intake closed; retryable
   | 'EXPORT_FAILED'       // downstream failure; retryable unless said otherwise
+  | 'NOT_FOUND'           // no such object (a channel, an alert); permanent
+  | 'CONFLICT'            // the object exists and may not be replaced (a channel from the config file)
   | 'INTERNAL';
 
 const grpcOf: Record<ErrorCode, number> = {
@@ -31,6 +33,8 @@ const grpcOf: Record<ErrorCode, number> = {
   DATA_REFUSED: GrpcCode.UNAVAILABLE,
   SHUTTING_DOWN: GrpcCode.UNAVAILABLE,
   EXPORT_FAILED: GrpcCode.UNAVAILABLE,
+  NOT_FOUND: GrpcCode.NOT_FOUND,
+  CONFLICT: GrpcCode.ALREADY_EXISTS,
   INTERNAL: GrpcCode.INTERNAL,
 };
 
@@ -45,6 +49,8 @@ const httpOf: Record<ErrorCode, number> = {
   DATA_REFUSED: 503,
   SHUTTING_DOWN: 503,
   EXPORT_FAILED: 503,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
   INTERNAL: 500,
 };
 
@@ -80,6 +86,8 @@ export const errors = {
   shuttingDown: (what: string) => new OutriderError('SHUTTING_DOWN', `${what} is shutting down`, { retryAfterS: 1 }),
   exportFailed: (message: string, retryable: boolean, cause?: unknown) =>
     new OutriderError('EXPORT_FAILED', message, { retryable, cause }),
+  notFound: (message: string) => new OutriderError('NOT_FOUND', message),
+  conflict: (message: string) => new OutriderError('CONFLICT', message),
   internal: (message: string, cause?: unknown) => new OutriderError('INTERNAL', message, { cause }),
 };
 

@@ -20,6 +20,7 @@ import { probabilisticSamplerFactory } from '../processors/probabilistic_sampler
 import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
 import { sloProcessorFactory } from '../processors/slo/index.js';
 import { sloServiceFactory } from '../processors/slo/service.js';
+import { notifiersServiceFactory } from './notifiers/service.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -47,6 +48,7 @@ export const builtinFactories: readonly Factory[] = [
 export const builtinServices: readonly ServiceFactory[] = [
   storageServiceFactory,
   signalsServiceFactory,
+  notifiersServiceFactory,
   telemetryServiceFactory,
   sloServiceFactory,
 ];

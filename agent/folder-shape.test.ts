@@ -25,3 +25,20 @@ describe('component folders', () => {
     expect(exported[0]).toMatch(/^export const \w+Factory: \w+Factory</);
   });
 });
+
+describe('notifier folders', () => {
+  const dirs = readdirSync(join(root, 'notifiers')).filter((d) => statSync(join(root, 'notifiers', d)).isDirectory());
+
+  it('every built-in notifier has a folder named for its type, and every folder a registered notifier', async () => {
+    const { builtinNotifiers } = await import('./notifiers/registry.js');
+    expect([...dirs].sort()).toEqual(builtinNotifiers.map((f) => f.type).sort());
+  });
+
+  it.each(dirs.map((d) => [`notifiers/${d}`, d]))('%s has index.ts, config.ts, <type>.ts and README.md; index.ts exports only the factory', (_name, dir) => {
+    const files = readdirSync(join(root, 'notifiers', dir));
+    expect(files).toEqual(expect.arrayContaining(['index.ts', 'config.ts', `${dir}.ts`, 'README.md']));
+    const index = readFileSync(join(root, 'notifiers', dir, 'index.ts'), 'utf8');
+    const exported = [...index.matchAll(/^export\s+(?:const|function|class|type|interface|\{)[^\n]*/gm)].map((m) => m[0]);
+    expect(exported).toEqual([expect.stringMatching(/^export const \w+NotifierFactory: NotifierFactory</)]);
+  });
+});

@@ -20,6 +20,11 @@ export function serviceKey<T>(name: string): ServiceKey<T> {
 export interface Service<T = unknown> extends Component {
   readonly key: ServiceKey<T>;
   readonly api: T;
+  /**
+   * Applies a changed (already validated) config section in place at a reload. Services without
+   * it need a restart for a changed section; a reload that changes one is refused.
+   */
+  reconfigure?(config: unknown): Promise<void>;
 }
 
 /**

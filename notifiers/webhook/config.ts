@@ -19,7 +19,7 @@ export const webhookConfigSchema = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
   /** Extra request headers (e.g. an `Authorization` the receiver also wants). Default none. */
-  headers: z.record(z.string(), z.string()).default({}).superRefine((h, ctx) => {
+  headers: z.record(z.string(), z.string(), { error: 'expected a map of header names to values (values not shown: they may be secrets)' }).default({}).superRefine((h, ctx) => {
     for (const k of Object.keys(h)) {
       if (RESERVED_HEADERS.includes(k.toLowerCase())) ctx.addIssue({ code: 'custom', path: [k], message: `is set by the notifier and cannot be overridden` });
     }
