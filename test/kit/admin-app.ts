@@ -98,9 +98,10 @@ export async function startTestAdmin(o: TestAdminOptions = {}): Promise<TestAdmi
   });
   const sampler = new CounterSampler(settings.registry, settings.clock);
   const app = await buildAdminApp({ ctx, tokens: new TokenSet(config), limiter: new FailureLimiter(settings.clock, config.auth_failures.limit, config.auth_failures.window), openReads: config.open_reads, sampler });
+  sampler.start();
   Object.assign(t, {
     app, settings, alerting, notifiers, slos, board, auth: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    close: async () => { await app.close(); settings.store.close(); },
+    close: async () => { sampler.stop(); await app.close(); settings.store.close(); },
   });
   return t as TestAdmin;
 }
