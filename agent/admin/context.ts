@@ -8,6 +8,7 @@ import { errors, OutriderError } from '../errors.js';
 import type { NotifierFactory } from '../notifiers/api.js';
 import type { ServiceKey } from '../service.js';
 import type { AuditLog } from './audit.js';
+import { scrub } from './redact.js';
 
 /** The principal set by the auth hook. */
 declare module 'fastify' {
@@ -18,7 +19,8 @@ export interface AdminContext {
   host: Host;
   clock: Clock;
   logger: Logger;
-  audit: AuditLog;
+  /** The audit log; entries are scrubbed of secrets on the way in. */
+  audit: Pick<AuditLog, 'record' | 'list'>;
   version: string;
   /** Notifier types with their secret keys (for redaction). */
   notifierFactories: readonly NotifierFactory[];
@@ -34,6 +36,11 @@ export interface AdminContext {
 export function adminContext(base: Omit<AdminContext, 'need' | 'who'>): AdminContext {
   return {
     ...base,
+    // every entry is scrubbed of known secret values and secret-named keys, whatever the route passed
+    audit: {
+      record: (e) => base.audit.record({ ...e, before: scrub(e.before, base.secrets()), after: scrub(e.after, base.secrets()) }),
+      list: (limit, before) => base.audit.list(limit, before),
+    },
     need<T>(key: ServiceKey<T>, section: string): T {
       const api = base.host.findService(key);
       if (api === undefined) throw errors.notConfigured(`the ${key.name} service is not configured in this agent (config section '${section}')`);

@@ -10,12 +10,15 @@ export const REDACTED = '<redacted>';
 
 type Tree = Record<string, unknown>;
 
-/** Strings under secret-named keys (recursively; everything inside a secret-named object). */
+/**
+ * Strings under secret-named keys, also in lists under them (`tokens: [a, b]`); an object under
+ * such a key is judged key by key (`tokens: [{name, token}]` keeps the names).
+ */
 function collectByKey(value: unknown, inside: boolean, out: Set<string>): void {
   if (typeof value === 'string') { if (inside && value !== '') out.add(value); return; }
   if (Array.isArray(value)) { for (const v of value) collectByKey(v, inside, out); return; }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectByKey(v, inside || SECRET_KEY.test(k), out);
+    for (const [k, v] of Object.entries(value)) collectByKey(v, SECRET_KEY.test(k), out);
   }
 }
 
@@ -54,7 +57,7 @@ export function scrub<T>(value: T, secrets: ReadonlySet<string>): T {
       return sorted.some((s) => v.includes(s)) ? REDACTED : v;
     }
     if (Array.isArray(v)) return v.map((x) => walk(x, inside));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, inside || SECRET_KEY.test(k))]));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, SECRET_KEY.test(k))]));
     return v;
   };
   return walk(value, false) as T;

@@ -198,6 +198,7 @@ describe('metrics', () => {
     expect((await call('POST', '/api/metrics', { name: 'bad-name', value: 1 })).body.message).toBe('body.name must match pattern "^[a-zA-Z_][a-zA-Z0-9_]{0,99}$"');
     expect((await call('POST', '/api/metrics', { name: 'x', value: 'one' })).body.message).toBe('body.value must be number');
     expect((await call('POST', '/api/metrics', { name: 'x' })).body.message).toBe('body.value is required');
+    expect((await call('POST', '/api/metrics', { name: 'x', value: 1, labels: { 'a-b': 'c' } })).body.message).toMatch(/^body\.labels: 'a-b' is not a valid label name/);
     expect((await call('GET', '/api/metrics/unknown')).status).toBe(404);
     await call('POST', '/api/metrics', { name: 'x', value: 1 });
     expect((await call('GET', '/api/metrics/x?window=2h')).body.message).toBe("querystring.window must be more than 0 and at most the signals retention (3600s), got '2h'");

@@ -52,6 +52,7 @@ export interface TestAdminOptions {
   fileRules?: Array<Record<string, unknown>>;
   slos?: SloStatus[];
   failureLimit?: number;
+  logger?: TestSettings['logger'];
 }
 
 /** A handcrafted SLO status (what the slo processor's evaluate returns). */
@@ -66,7 +67,7 @@ export function sloStatus(name: string, over: Partial<SloStatus> = {}): SloStatu
 }
 
 export async function startTestAdmin(o: TestAdminOptions = {}): Promise<TestAdmin> {
-  const settings = testSettings('admin');
+  const settings = testSettings('admin', { logger: o.logger });
   const alerting = new FakeAlerting(() => settings.clock.now(), o.fileRules ?? []);
   const notifiers = new FakeNotifiers(o.fileChannels ?? {});
   const slos = new SloRegistry();

@@ -4,6 +4,7 @@ import { ALERTING } from '../../alerting/api.js';
 import type { Severity, AlertState } from '../../alerting/model.js';
 import { errors } from '../../errors.js';
 import type { AdminContext } from '../context.js';
+import { scrub } from '../redact.js';
 import { alertSchema, alertState, errorReplies, idParams, severity, stringMap } from '../schemas.js';
 
 const byState = { type: 'object', additionalProperties: { type: 'number' } } as const;
@@ -26,7 +27,7 @@ export function alertRoutes(app: FastifyInstance, ctx: AdminContext): void {
       querystring: { type: 'object', additionalProperties: false, properties: { state: alertState } },
       response: { 200: { type: 'array', items: alertSchema }, ...errorReplies(400, 503) },
     },
-  }, async (req) => alerting().alerts({ state: (req.query as { state?: AlertState }).state }));
+  }, async (req) => scrub(alerting().alerts({ state: (req.query as { state?: AlertState }).state }), ctx.secrets()));
 
   app.get('/api/alerts/stats', {
     schema: { tags, summary: 'Counts by state and severity, mean time to acknowledge and resolve', response: { 200: statsSchema, ...errorReplies(503) } },
@@ -36,7 +37,7 @@ export function alertRoutes(app: FastifyInstance, ctx: AdminContext): void {
     schema: { tags, summary: 'One alert', params: idParams, response: { 200: alertSchema, ...errorReplies(400, 404, 503) } },
   }, async (req) => {
     const { id } = req.params as { id: string };
-    return alerting().alert(id) ?? notFound(id);
+    return scrub(alerting().alert(id) ?? notFound(id), ctx.secrets());
   });
 
   app.post('/api/alerts', {
@@ -53,7 +54,7 @@ export function alertRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const who = ctx.who(req);
     const alert = alerting().trigger(body, who);
     ctx.audit.record({ at: ctx.clock.now(), who, action: 'alert.trigger', target: alert.id, before: null, after: body });
-    return reply.code(201).send(alert);
+    return reply.code(201).send(scrub(alert, ctx.secrets()));
   });
 
   app.post('/api/alerts/:id/ack', {
@@ -71,7 +72,7 @@ export function alertRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const before = api.alert(id);
     const after = api.acknowledge(id, who, note) ?? notFound(id);
     ctx.audit.record({ at: ctx.clock.now(), who, action: 'alert.acknowledge', target: id, before: before?.state ?? null, after: { state: after.state, note: note ?? '' } });
-    return after;
+    return scrub(after, ctx.secrets());
   });
 
   app.post('/api/alerts/:id/resolve', {
@@ -83,7 +84,7 @@ export function alertRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const before = api.alert(id);
     const after = api.resolve(id, who) ?? notFound(id);
     ctx.audit.record({ at: ctx.clock.now(), who, action: 'alert.resolve', target: id, before: before?.state ?? null, after: { state: after.state } });
-    return after;
+    return scrub(after, ctx.secrets());
   });
 }
 

@@ -14,6 +14,7 @@ export const CUSTOM_PREFIX = 'custom_';
 /** Distinct custom metrics per agent (each is a signal family and a histogram family). */
 const MAX_CUSTOM = 500;
 const NAME = '^[a-zA-Z_][a-zA-Z0-9_]{0,99}$';
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 
 const num = { type: ['number', 'null'] } as const;
 
@@ -34,7 +35,7 @@ export function metricRoutes(app: FastifyInstance, ctx: AdminContext): void {
           name: { type: 'string', pattern: NAME, description: 'stored as custom_<name>' },
           value: { type: 'number' },
           unit: { type: 'string', maxLength: 32, pattern: '^[A-Za-z0-9_/%{}.]*$', default: '' },
-          labels: { type: 'object', maxProperties: 10, propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]{0,63}$' }, additionalProperties: { type: 'string', maxLength: 256 } },
+          labels: { type: 'object', maxProperties: 10, additionalProperties: { type: 'string', maxLength: 256 }, description: 'label names: letters, digits, _ (not starting with a digit)' },
         },
       },
       response: { 202: { type: 'object', properties: { signal: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } } }, ...errorReplies(400, 503) },
@@ -45,6 +46,8 @@ export function metricRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const signal = CUSTOM_PREFIX + body.name;
     const labels = body.labels ?? {};
     const labelNames = Object.keys(labels).sort();
+    const bad = labelNames.find((k) => !LABEL.test(k));
+    if (bad !== undefined) throw errors.invalidData(`body.labels: '${bad}' is not a valid label name (letters, digits, _; not starting with a digit; at most 64)`);
     let m = known.get(signal);
     if (!m) {
       if (known.size >= MAX_CUSTOM) throw errors.invalidData(`body.name: at most ${MAX_CUSTOM} custom metrics; '${body.name}' would be one more`);
