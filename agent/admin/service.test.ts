@@ -1,0 +1,59 @@
+// The admin service inside a real agent: off without a token, on a real socket with one, a reload
+// through the API applies the changed file like SIGHUP, and a bad file is refused and audited.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from '../agent.js';
+import { sinkConfig, tempDir } from '../../test/kit/config.js';
+import { createSink } from '../../test/kit/sink.js';
+import { ADMIN } from './index.js';
+
+const TOKEN = 'service-test-token-0123456789';
+let agent: Agent | undefined;
+afterEach(async () => { await agent?.stop(); agent = undefined; });
+
+const logger = pino({ level: 'silent' });
+
+describe('admin service in the agent', () => {
+  it('does not listen without a token (every agent test keeps 13133 free)', async () => {
+    const sink = createSink();
+    agent = await Agent.start(sinkConfig(), { factories: [sink.factory], logger });
+    expect(agent.service(ADMIN)?.address).toBe('');
+  });
+
+  it('serves the API on its endpoint; reload through the API applies the file as SIGHUP does', async () => {
+    const sink = createSink();
+    const dir = tempDir();
+    const path = join(dir, 'config.yaml');
+    const cfg = { ...sinkConfig({ dir }), admin: { endpoint: '127.0.0.1:0', token: '${env:ADMIN_TOKEN}' } };
+    writeFileSync(path, stringify(cfg));
+    agent = await Agent.start({ path }, { factories: [sink.factory], logger, env: { ADMIN_TOKEN: TOKEN } });
+    const base = `http://${agent.service(ADMIN)!.address}`;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+
+    const unauth = await fetch(`${base}/api/status`);
+    expect(unauth.status).toBe(401);
+    expect(unauth.headers.get('www-authenticate')).toBe('Bearer realm="outrider"');
+    const status = await (await fetch(`${base}/api/status`, { headers: auth })).json();
+    expect(status.pipelines.map((p: { name: string }) => p.name)).toEqual(['traces', 'metrics', 'logs']);
+    expect(status.components).toContainEqual(expect.objectContaining({ id: 'service:admin', status: 'ok' }));
+    const config = await (await fetch(`${base}/api/config`, { headers: auth })).json();
+    expect(config.admin.token).toBe('<redacted>');
+    expect(JSON.stringify(config)).not.toContain(TOKEN);
+
+    // the file gains a processor: the reload through the API applies it
+    writeFileSync(path, stringify({ ...cfg, processors: { batch: { timeout: '20ms' }, 'batch/extra': {} }, service: { ...cfg.service, pipelines: { ...cfg.service.pipelines, traces: { ...cfg.service.pipelines.traces, processors: ['batch', 'batch/extra'] } } } }));
+    const ok = await (await fetch(`${base}/api/config/reload`, { method: 'POST', headers: auth })).json();
+    expect(ok.outcome).toBe('ok');
+    expect(ok.created).toContain('processor:batch/extra@traces');
+    // a broken file changes nothing and says why
+    writeFileSync(path, 'receivers: [');
+    const refused = await (await fetch(`${base}/api/config/reload`, { method: 'POST', headers: auth })).json();
+    expect(refused.outcome).toBe('refused');
+    expect(refused.problems.length).toBeGreaterThan(0);
+    const audit = await (await fetch(`${base}/api/audit`, { headers: auth })).json();
+    expect(audit.map((e: { action: string; target: string }) => `${e.action}:${e.target}`)).toEqual(['config.reload:refused', 'config.reload:ok']);
+  });
+});
