@@ -43,11 +43,13 @@ export function createAdminService(settings: CreateSettings, config: AdminConfig
       settings.logger.info('admin: no token configured (admin.token) and no open reads; the admin server is not started');
       return;
     }
+    const audit = new AuditLog(host.service(STORE), config.audit_retention);
+    audit.trim(settings.clock.now());
     const exposition = host.findService(EXPOSITION);
     sampler = exposition ? new CounterSampler(exposition, settings.clock) : undefined;
     const ctx = adminContext({
       host, clock: settings.clock, logger: settings.logger, version: agentVersion(), notifierFactories,
-      audit: new AuditLog(host.service(STORE)),
+      audit,
       secrets: () => secretValues(host.findService(CONTROL)?.config().tree ?? { admin: config }, notifierFactories),
     });
     app = await buildAdminApp({ ctx, tokens, limiter: new FailureLimiter(settings.clock, config.auth_failures.limit, config.auth_failures.window), openReads, sampler });

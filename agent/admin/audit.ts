@@ -31,16 +31,26 @@ const parse = (text: string | null): unknown => (text === null ? null : JSON.par
 export class AuditLog {
   private readonly insert: Statement;
   private readonly page: Statement;
+  private readonly prune: Statement;
+  private inserts = 0;
 
-  constructor(store: Store) {
+  /** @param retentionMs entries older than this (by their `at`) are deleted, checked every 1000 entries and at start */
+  constructor(store: Store, private readonly retentionMs = 90 * 86_400_000) {
     store.migrate('admin', MIGRATIONS);
     this.insert = store.handle.prepare('INSERT INTO admin_audit (at, who, action, target, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?)');
     this.page = store.handle.prepare('SELECT * FROM admin_audit WHERE id < ? ORDER BY id DESC LIMIT ?');
+    this.prune = store.handle.prepare('DELETE FROM admin_audit WHERE at < ?');
+  }
+
+  /** Deletes entries older than the retention before `nowMs`; returns how many. */
+  trim(nowMs: number): number {
+    return this.prune.run(nowMs - this.retentionMs).changes;
   }
 
   /** Records one change; `before`/`after` must already be redacted. */
   record(e: Omit<AuditEntry, 'id'>): number {
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    if (++this.inserts % 1000 === 0) this.trim(e.at);
     return Number(this.insert.run(e.at, e.who, e.action, e.target, json(e.before), json(e.after)).lastInsertRowid);
   }
 

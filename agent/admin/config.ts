@@ -19,6 +19,8 @@ export const adminConfigSchema = z.strictObject({
   })).default([]),
   /** Reads (GET) without a token; honoured only when `endpoint` is a loopback address. */
   open_reads: bool().default(false),
+  /** Audit entries older than this are deleted (ms; default 90 days). */
+  audit_retention: duration().default(90 * 86_400_000),
   /** Failed authentications allowed per client IP within `window` before it gets 429. */
   auth_failures: z.strictObject({
     limit: num({ int: true, min: 1 }).default(10),

@@ -57,3 +57,21 @@ describe('admin service in the agent', () => {
     expect(audit.map((e: { action: string; target: string }) => `${e.action}:${e.target}`)).toEqual(['config.reload:refused', 'config.reload:ok']);
   });
 });
+
+describe('open reads', () => {
+  it('are ignored (reads need the token) when the endpoint is not loopback', async () => {
+    const sink = createSink();
+    agent = await Agent.start({ ...sinkConfig(), admin: { endpoint: '0.0.0.0:0', token: TOKEN, open_reads: true } }, { factories: [sink.factory], logger });
+    const port = agent.service(ADMIN)!.address.split(':').pop();
+    expect((await fetch(`http://127.0.0.1:${port}/api/status`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('are served without a token on loopback', async () => {
+    const sink = createSink();
+    agent = await Agent.start({ ...sinkConfig(), admin: { endpoint: '127.0.0.1:0', open_reads: true } }, { factories: [sink.factory], logger });
+    const base = `http://${agent.service(ADMIN)!.address}`;
+    expect((await fetch(`${base}/api/status`)).status).toBe(200);
+    expect((await fetch(`${base}/api/config/reload`, { method: 'POST' })).status).toBe(401);
+  });
+});

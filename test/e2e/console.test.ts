@@ -35,20 +35,21 @@ beforeAll(async () => {
     storage: { path: `${dir}/outrider.db` },
     receivers: { otlp: { protocols: { grpc: { endpoint: '127.0.0.1:0' } } } },
     processors: {
+      cost: { flush_interval: '200ms', attribution: { keys: ['team'] } },
       slo: { objectives: [{ name: 'checkout-availability', service: 'checkout', sli: 'availability', objective: 0.99, window: '30d' }], flush_interval: '200ms', evaluation_interval: '200ms' },
     },
     exporters: { sink: {} },
     notifiers: { 'slack/oncall': { webhook_url: SLACK } },
     alerting: { trace_url_template: 'http://127.0.0.1:16686/trace/{trace_id}' },
     admin: { endpoint: '127.0.0.1:0', token: TOKEN },
-    service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['slo'], exporters: ['sink'] } } },
+    service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['cost', 'slo'], exporters: ['sink'] } } },
   }, { factories: [sink.factory, fakeAlertingService(alerting), fakeNotifiersService()], logger: pino({ level: 'silent' }) });
   base = `http://${agent.service(ADMIN)!.address}`;
 
   // 200 checkout requests, 1 failing: SLI 99.5 %, half the budget left
   const grpc = agent.component<{ endpoints: { grpc?: string } }>('receiver', 'otlp')!.endpoints.grpc;
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+    resource: resourceFromAttributes({ 'service.name': 'checkout', team: 'payments' }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://${grpc}` }), { scheduledDelayMillis: 20 })],
   });
   const tracer = provider.getTracer('console-e2e');
@@ -64,6 +65,10 @@ beforeAll(async () => {
     const slos = await (await fetch(`${base}/api/slos`, { headers: auth })).json() as Array<{ total: number }>;
     return slos[0]?.total === 200;
   }, 15_000, 'the SLO counts 200 requests');
+  await until(async () => {
+    const costs = await (await fetch(`${base}/api/costs?groupBy=team`, { headers: auth })).json() as { groups: unknown[] };
+    return costs.groups?.length > 0;
+  }, 15_000, 'cost rollups are stored');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 }, 60_000);
 
@@ -101,6 +106,9 @@ describe('web console', () => {
       const alert = alerting.raise({ name: `CheckoutBudgetBurn-${label}`, labels: { service_name: 'checkout' }, traceIds: ['4bf92f3577b34da6a3ce929d0e0e4736'], annotations: { summary: 'checkout burns its error budget <b>fast</b>' } });
       const page = await openConsole(width, height);
 
+      expect(await page.getByRole('cell', { name: 'cost → slo' }).count()).toBe(1);
+      await page.screenshot({ path: `${ARTIFACTS}console-overview-${label}.png`, fullPage: true });
+
       await page.getByRole('link', { name: 'SLOs' }).click();
       const card = page.locator('article[data-slo="checkout-availability"]');
       await card.waitFor();
@@ -126,6 +134,12 @@ describe('web console', () => {
       await expect.poll(() => item.getByTestId('state').textContent(), { timeout: 10_000 }).toBe('acknowledged');
       expect(alerting.alert(alert.id)!.acknowledged?.by).toBe('admin');
       await page.screenshot({ path: `${ARTIFACTS}console-acknowledged-${label}.png`, fullPage: true });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+
+      await page.getByRole('link', { name: 'Costs' }).click();
+      await page.getByLabel('By').selectOption('team');
+      await page.getByRole('cell', { name: 'payments', exact: true }).waitFor();
+      await page.screenshot({ path: `${ARTIFACTS}console-costs-${label}.png`, fullPage: true });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
       await page.getByRole('link', { name: 'Config' }).click();

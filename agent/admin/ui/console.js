@@ -22,7 +22,12 @@
   }
   const pct = (x, d = 2) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(d)} %`);
   const num = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—');
-  const when = (ms) => (ms ? new Date(ms).toLocaleString() : '—');
+  const when = (ms) => {
+    if (!ms) return '—';
+    const d = new Date(ms);
+    return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  };
+  const metricName = (n) => n.replace(/^outrider_/, '').replace(/_total$/, '').replace(/_/g, ' ');
   const labelsText = (l) => Object.entries(l || {}).map(([k, v]) => `${k}=${v}`).join(', ');
   const table = (head, rows) => h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows)));
 
@@ -69,7 +74,7 @@
     async overview() {
       const s = await api('GET', '/api/status');
       const pick = (re) => s.counters.filter((c) => re.test(c.name));
-      const counterRows = (list) => list.map((c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'labels' }, labelsText(c.labels)), h('td', {}, num(c.value, 0)), h('td', {}, c.perSecond === undefined ? '—' : `${num(c.perSecond)}/s`)));
+      const counterRows = (list) => list.map((c) => h('tr', {}, h('td', { title: c.name }, metricName(c.name)), h('td', { class: 'labels' }, labelsText(c.labels)), h('td', {}, num(c.value, 0)), h('td', {}, c.perSecond === undefined ? '—' : `${num(c.perSecond)}/s`)));
       return [
         h('section', { class: 'card' }, h('h2', {}, 'Agent'), h('dl', { class: 'kv' },
           h('dt', {}, 'version'), h('dd', {}, s.version), h('dt', {}, 'uptime'), h('dd', {}, `${Math.round(s.uptimeSeconds)} s`),
@@ -144,7 +149,7 @@
         h('label', { for: 'cost-window' }, 'over'), pick('cost-window', 'outrider.costWindow', ['1h', '1d', '30d'], window));
       let c;
       try { c = await api('GET', `/api/costs?groupBy=${encodeURIComponent(groupBy)}&window=${window}`); } catch (err) { return [form, h('p', {}, err.message)]; }
-      const usd = (x) => `$${x.toFixed(x < 1 ? 4 : 2)}`;
+      const usd = (x) => (x === 0 ? "$0" : x < 0.0001 ? `$${x.toExponential(1)}` : `$${x.toFixed(x < 1 ? 4 : 2)}`);
       return [form,
         h('p', {}, `Total ${usd(c.usd)}; unpriced spans ${num(c.unpricedSpans, 0)} (${c.period} rollups from ${when(c.from)})`),
         table([groupBy, 'USD', 'spans', 'unpriced', 'by kind', 'per ' + c.period], c.groups.map((g) => h('tr', {},
