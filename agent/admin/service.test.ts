@@ -1,6 +1,7 @@
 // The admin service inside a real agent: off without a token, on a real socket with one, a reload
 // through the API applies the changed file like SIGHUP, and a bad file is refused and audited.
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -55,6 +56,32 @@ describe('admin service in the agent', () => {
     expect(refused.problems.length).toBeGreaterThan(0);
     const audit = await (await fetch(`${base}/api/audit`, { headers: auth })).json();
     expect(audit.map((e: { action: string; target: string }) => `${e.action}:${e.target}`)).toEqual(['config.reload:refused', 'config.reload:ok']);
+  });
+});
+
+/** One raw HTTP/1.1 request (no client-side path normalization); the whole answer as text. */
+function rawGet(address: string, path: string): Promise<string> {
+  const i = address.lastIndexOf(':');
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(address.slice(i + 1)), address.slice(0, i), () => sock.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    sock.on('data', (d) => { text += String(d); });
+    sock.on('end', () => resolve(text));
+    sock.on('error', reject);
+  });
+}
+
+describe('path traversal over a real socket', () => {
+  it('raw ../ and encoded forms never reach a file outside the console folder', async () => {
+    const sink = createSink();
+    agent = await Agent.start({ ...sinkConfig(), admin: { endpoint: '127.0.0.1:0', token: TOKEN } }, { factories: [sink.factory], logger });
+    const address = agent.service(ADMIN)!.address;
+    for (const path of ['/ui/../../../../etc/passwd', '/ui/..%2f..%2f..%2f..%2fetc%2fpasswd', '/ui/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/../../etc/passwd', '/ui/..\\..\\admin.ts']) {
+      const answer = await rawGet(address, path);
+      expect(answer, path).toMatch(/^HTTP\/1\.1 (400|404) /);
+      expect(answer).not.toContain('root:');
+    }
+    expect(await rawGet(address, '/ui/console.css')).toMatch(/^HTTP\/1\.1 200 /);
   });
 });
 
