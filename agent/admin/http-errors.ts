@@ -56,6 +56,7 @@ export function installErrorHandlers(app: FastifyInstance, logger: Logger): void
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    return reply.code(404).type('application/json').send({ error: 'NOT_FOUND', message: `no route ${req.method} ${path}` });
+    const e = errors.notFound(`no route ${req.method} ${path}`);
+    return reply.code(e.httpStatus).type('application/json').send({ error: e.code, message: e.message });
   });
 }
