@@ -102,7 +102,7 @@ async function tabTo(page: Page, name: string): Promise<void> {
 
 describe('web console', () => {
   for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
-    it(`${label} (${width} px): SLO with its budget chart, a firing alert acknowledged`, async () => {
+    it(`${label} (${width} px): SLO with its budget chart, a firing alert acknowledged, then silenced (desktop) or resolved (phone)`, async () => {
       const alert = alerting.raise({ name: `CheckoutBudgetBurn-${label}`, labels: { service_name: 'checkout' }, traceIds: ['4bf92f3577b34da6a3ce929d0e0e4736'], annotations: { summary: 'checkout burns its error budget <b>fast</b>' } });
       const page = await openConsole(width, height);
 
@@ -134,6 +134,16 @@ describe('web console', () => {
       await expect.poll(() => item.getByTestId('state').textContent(), { timeout: 10_000 }).toBe('acknowledged');
       expect(alerting.alert(alert.id)!.acknowledged?.by).toBe('admin');
       await page.screenshot({ path: `${ARTIFACTS}console-acknowledged-${label}.png`, fullPage: true });
+      if (label === 'desktop') {
+        await item.getByRole('button', { name: 'Silence 1h' }).click();
+        await expect.poll(() => alerting.silences().length).toBe(1);
+        expect(alerting.silences()[0]!.matchers).toContainEqual({ name: 'alertname', value: alert.name, isRegex: false, isEqual: true });
+        expect(alerting.silences()[0]!.createdBy).toBe('admin');
+      } else {
+        await item.getByRole('button', { name: 'Resolve' }).click();
+        await expect.poll(() => alerting.alert(alert.id)!.state).toBe('resolved');
+        await expect.poll(() => item.count()).toBe(0); // the default filter shows open alerts only
+      }
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
       await page.getByRole('link', { name: 'Costs' }).click();
