@@ -2,6 +2,7 @@
 // through the API applies the changed file like SIGHUP, and a bad file is refused and audited.
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -10,6 +11,7 @@ import { Agent } from '../agent.js';
 import { sinkConfig, tempDir } from '../../test/kit/config.js';
 import { createSink } from '../../test/kit/sink.js';
 import { ADMIN } from './index.js';
+import { fakeNotifiersService } from '../../test/kit/fake-services.js';
 
 const TOKEN = 'service-test-token-0123456789';
 let agent: Agent | undefined;
@@ -100,5 +102,36 @@ describe('open reads', () => {
     const base = `http://${agent.service(ADMIN)!.address}`;
     expect((await fetch(`${base}/api/status`)).status).toBe(200);
     expect((await fetch(`${base}/api/config/reload`, { method: 'POST' })).status).toBe(401);
+  });
+});
+
+describe('secrets in a running agent', () => {
+  it('no webhook URL, routing key, SMTP password or token in the logs, /api/config or /api/channels', async () => {
+    const secrets = ['https://hooks.slack.com/services/T9/B9/LOGSECRET0001', 'PDROUTINGKEY00000000000000000LOG', 'smtp-password-log-0001', TOKEN];
+    const lines: string[] = [];
+    const traceLogger = pino({ level: 'trace' }, new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } }));
+    const dir = tempDir();
+    const path = join(dir, 'config.yaml');
+    writeFileSync(path, stringify({
+      ...sinkConfig({ dir }),
+      notifiers: { 'slack/oncall': { webhook_url: '${env:SLACK}' }, 'pagerduty/primary': { routing_key: '${env:PD}' }, 'email/team': { smtp: { host: 'h', password: '${env:SMTP}' } } },
+      admin: { endpoint: '127.0.0.1:0', token: '${env:ADMIN_TOKEN}' },
+    }));
+    agent = await Agent.start({ path }, { factories: [createSink().factory, fakeNotifiersService()], logger: traceLogger, env: { SLACK: secrets[0], PD: secrets[1], SMTP: secrets[2], ADMIN_TOKEN: TOKEN } });
+    const base = `http://${agent.service(ADMIN)!.address}`;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const bodies = [
+      await (await fetch(`${base}/api/config`, { headers: auth })).text(),
+      await (await fetch(`${base}/api/channels`, { headers: auth })).text(),
+      await (await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${secrets[1]}` } })).text(),
+      await (await fetch(`${base}/api/config/reload`, { method: 'POST', headers: auth })).text(),
+      await (await fetch(`${base}/api/audit`, { headers: auth })).text(),
+      await (await fetch(`${base}/`)).text(),
+    ];
+    expect(JSON.parse(bodies[1]!).map((c: { config: unknown }) => c.config)).toEqual([{ webhook_url: '<redacted>' }, { routing_key: '<redacted>' }, { smtp: { host: 'h', password: '<redacted>' } }]);
+    await agent.stop();
+    agent = undefined;
+    for (const text of [...bodies, lines.join('')]) for (const s of secrets) expect(text).not.toContain(s);
+    expect(lines.join('')).toContain('admin: serving the API');
   });
 });
