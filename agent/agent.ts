@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CreateSettings, Factory, Host, Problem } from './component.js';
 import { formatProblem } from './component.js';
 import { ADMISSION, Admission } from './admission.js';
+import { CONTROL, controlOf } from './control.js';
 import { systemClock, type Clock } from './clock.js';
 import { factoryMap } from './factories.js';
 import { PipelineGraph, type GraphNode } from './graph.js';
@@ -100,6 +101,7 @@ export class Agent {
     const agent = new Agent(config, logger, telemetry, board, clock, given, factories, opts);
     agent.apis.set(STATUS.name, board);
     agent.apis.set(ADMISSION.name, new Admission());
+    agent.apis.set(CONTROL.name, controlOf(agent));
     try {
       for (const s of createMetricsServices(telemetry, logger, () => clock.now())) await agent.startService(s);
       for (const d of config.services) await agent.startService(agent.createService(d));

@@ -18,8 +18,11 @@ export type ErrorCode =
   | 'DATA_REFUSED'        // backpressure (memory, full queue); retryable
   | 'SHUTTING_DOWN'       // intake closed; retryable
   | 'EXPORT_FAILED'       // downstream failure; retryable unless said otherwise
-  | 'NOT_FOUND'           // no such object (a channel, an alert); permanent
-  | 'CONFLICT'            // the object exists and may not be replaced (a channel from the config file)
+  | 'UNAUTHENTICATED'     // missing or wrong credentials (admin API)
+  | 'NOT_FOUND'           // no such id (admin API)
+  | 'CONFLICT'            // the change collides with what exists, e.g. a file-defined item (admin API)
+  | 'RATE_LIMITED'        // too many attempts from one client; retryable later
+  | 'NOT_CONFIGURED'      // the part that would answer is not configured in this agent
   | 'INTERNAL';
 
 const grpcOf: Record<ErrorCode, number> = {
@@ -33,8 +36,11 @@ const grpcOf: Record<ErrorCode, number> = {
   DATA_REFUSED: GrpcCode.UNAVAILABLE,
   SHUTTING_DOWN: GrpcCode.UNAVAILABLE,
   EXPORT_FAILED: GrpcCode.UNAVAILABLE,
+  UNAUTHENTICATED: GrpcCode.UNAUTHENTICATED,
   NOT_FOUND: GrpcCode.NOT_FOUND,
   CONFLICT: GrpcCode.ALREADY_EXISTS,
+  RATE_LIMITED: GrpcCode.RESOURCE_EXHAUSTED,
+  NOT_CONFIGURED: GrpcCode.UNAVAILABLE,
   INTERNAL: GrpcCode.INTERNAL,
 };
 
@@ -49,8 +55,11 @@ const httpOf: Record<ErrorCode, number> = {
   DATA_REFUSED: 503,
   SHUTTING_DOWN: 503,
   EXPORT_FAILED: 503,
+  UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
+  NOT_CONFIGURED: 503,
   INTERNAL: 500,
 };
 
@@ -65,7 +74,7 @@ export class OutriderError extends Error {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'OutriderError';
     this.code = code;
-    this.retryable = opts.retryable ?? (code === 'DATA_REFUSED' || code === 'SHUTTING_DOWN' || code === 'EXPORT_FAILED');
+    this.retryable = opts.retryable ?? (code === 'DATA_REFUSED' || code === 'SHUTTING_DOWN' || code === 'EXPORT_FAILED' || code === 'RATE_LIMITED');
     this.retryAfterS = this.retryable ? opts.retryAfterS : undefined;
   }
 
@@ -86,9 +95,12 @@ export const errors = {
   shuttingDown: (what: string) => new OutriderError('SHUTTING_DOWN', `${what} is shutting down`, { retryAfterS: 1 }),
   exportFailed: (message: string, retryable: boolean, cause?: unknown) =>
     new OutriderError('EXPORT_FAILED', message, { retryable, cause }),
+  internal: (message: string, cause?: unknown) => new OutriderError('INTERNAL', message, { cause }),
+  unauthenticated: (message: string) => new OutriderError('UNAUTHENTICATED', message),
   notFound: (message: string) => new OutriderError('NOT_FOUND', message),
   conflict: (message: string) => new OutriderError('CONFLICT', message),
-  internal: (message: string, cause?: unknown) => new OutriderError('INTERNAL', message, { cause }),
+  rateLimited: (message: string, retryAfterS: number) => new OutriderError('RATE_LIMITED', message, { retryAfterS }),
+  notConfigured: (message: string) => new OutriderError('NOT_CONFIGURED', message),
 };
 
 /** Any thrown value as an OutriderError; unknown errors are internal and not retryable. */

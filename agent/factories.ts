@@ -21,6 +21,7 @@ import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
 import { sloProcessorFactory } from '../processors/slo/index.js';
 import { sloServiceFactory } from '../processors/slo/service.js';
 import { notifiersServiceFactory } from './notifiers/service.js';
+import { adminServiceFactory } from './admin/index.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -51,6 +52,7 @@ export const builtinServices: readonly ServiceFactory[] = [
   notifiersServiceFactory,
   telemetryServiceFactory,
   sloServiceFactory,
+  adminServiceFactory, // last: it reads every other service
 ];
 
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */

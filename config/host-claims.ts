@@ -43,11 +43,11 @@ function sameSocket(a: string, b: string): boolean {
 }
 
 /**
- * No two listeners on one host:port: the telemetry endpoint and every `endpoint` a used receiver
- * listens on (receivers' `endpoint` keys are where they listen, as in the Collector).
+ * No two listeners on one host:port: the telemetry endpoint, services' listeners (the admin server)
+ * and every `endpoint` a used receiver listens on (receivers' `endpoint` keys are where they listen, as in the Collector).
  */
-export function checkListeners(telemetryEndpoint: string, used: readonly ComponentDecl[], problems: Problem[]): void {
-  const listeners = [{ path: 'service.telemetry.endpoint', value: telemetryEndpoint as unknown }];
+export function checkListeners(telemetryEndpoint: string, used: readonly ComponentDecl[], problems: Problem[], services: ReadonlyArray<{ path: string; value: string }> = []): void {
+  const listeners: Array<{ path: string; value: unknown }> = [{ path: 'service.telemetry.endpoint', value: telemetryEndpoint }, ...services];
   for (const c of used.filter((d) => d.kind === 'receiver')) valuesAt(c.config, 'endpoint', `receivers.${c.id}`, listeners);
   const seen: Array<{ path: string; value: string }> = [];
   for (const l of listeners) {

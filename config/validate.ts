@@ -106,7 +106,9 @@ export function validateConfig(tree: unknown, factories: FactoryCatalog): { conf
   const telemetry = cfgOf<{ endpoint: string; logs: { level: string } }>('telemetry');
   const storage = cfgOf<{ path: string }>('storage');
   const used = usedComponents(components, pipelines);
-  if (telemetry) checkListeners(telemetry.endpoint, used, problems);
+  const admin = cfgOf<{ endpoint: string; token: string; tokens: unknown[]; open_reads: boolean }>('admin');
+  const adminListens = admin && (admin.token !== '' || admin.tokens.length > 0 || admin.open_reads);
+  if (telemetry) checkListeners(telemetry.endpoint, used, problems, adminListens ? [{ path: 'admin.endpoint', value: admin.endpoint }] : []);
   checkOnePerAgent(used, problems);
   if (storage && usesStore(used)) {
     const problem = storagePathProblem(storage.path);

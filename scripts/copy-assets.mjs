@@ -17,4 +17,6 @@ function walk(dir) {
   }
 }
 for (const root of roots) { try { walk(root); } catch (e) { if (e.code !== 'ENOENT') throw e; } }
+// the admin console is served as written (plain HTML, CSS and one script)
+cpSync('agent/admin/ui', 'dist/agent/admin/ui', { recursive: true });
 chmodSync('dist/agent/cli.js', 0o755);

@@ -82,3 +82,15 @@ describe('classic buckets of an exponential histogram', () => {
     }
   });
 });
+
+describe('downscaling while recording', () => {
+  test('a second value far from the first at the default scales keeps both (no invalid array length)', () => {
+    const s = new ExpHistogramState(160);
+    s.record(10, 1);
+    s.record(20, 1);
+    s.record(1000, 1);
+    expect(s.count).toBe(3);
+    expect(s.positive.counts.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(s.positive.counts.length).toBeLessThanOrEqual(160);
+  });
+});

@@ -44,8 +44,9 @@ class Buckets {
     if (by <= 0 || this.empty) return;
     const old = this.counts;
     const oldOffset = this.offset;
+    const oldLast = this.last; // read before the offset moves
     this.offset = oldOffset >> by;
-    this.counts = new Array<number>((this.last >> by) - this.offset + 1).fill(0);
+    this.counts = new Array<number>((oldLast >> by) - this.offset + 1).fill(0);
     for (let k = 0; k < old.length; k++) this.counts[((oldOffset + k) >> by) - this.offset]! += old[k]!;
   }
 }
