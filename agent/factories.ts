@@ -20,6 +20,7 @@ import { probabilisticSamplerFactory } from '../processors/probabilistic_sampler
 import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
 import { sloProcessorFactory } from '../processors/slo/index.js';
 import { sloServiceFactory } from '../processors/slo/service.js';
+import { alertingServiceFactory } from './alerting/service.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -49,6 +50,7 @@ export const builtinServices: readonly ServiceFactory[] = [
   signalsServiceFactory,
   telemetryServiceFactory,
   sloServiceFactory,
+  alertingServiceFactory,
 ];
 
 /** Factories keyed `kind:type`; later entries (e.g. test sinks) replace earlier ones of the same key. */
