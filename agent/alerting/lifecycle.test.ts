@@ -99,3 +99,16 @@ describe('alert lifecycle', () => {
     await h.svc.shutdown();
   });
 });
+
+describe('self metrics', () => {
+  test('outrider_alerts{state}, evaluations and failures', async () => {
+    const h = await startAlerting({ evaluation_interval: '10s', rules: [{ name: 'Bad', metric: 'span_rate', labels_re: { service_name: '.*' }, threshold: 0 }] });
+    h.api.trigger({ name: 'Manual', severity: 'low' }, 'u');
+    await h.s.clock.advance(20_000);
+    const text = await h.s.render();
+    expect(text).toMatch(/^outrider_alerts\{state="firing"\} 1$/m);
+    expect(text).toMatch(/^outrider_alerts\{state="pending"\} 0$/m);
+    expect(text).toMatch(/^outrider_alert_evaluations_total 2$/m);
+    await h.svc.shutdown();
+  });
+});

@@ -19,6 +19,7 @@ export function liveRule(id: string, r: RuleConfig): LiveRule {
 
 /** `300000` → `5m`: the largest unit that divides the duration. */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
