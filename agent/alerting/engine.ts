@@ -14,10 +14,10 @@ import { SLO, type SloBoard } from '../../processors/slo/api.js';
 import { AlertStore } from './alert-store.js';
 import { AlertBook } from './alerts.js';
 import type { AlertingApi, AlertStats, RuleRecord, Silence } from './api.js';
-import { notifierIds, type AlertingConfig } from './config.js';
+import { notifierIds, type AlertingConfig, type RuleConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { Escalator } from './escalation.js';
-import { query } from './metrics.js';
+import { matchersOf, query } from './metrics.js';
 import type { AlertRecord, AlertState, Severity } from './model.js';
 import { buildTree } from './routing.js';
 import { liveRule, RuleSet } from './rules.js';
@@ -25,6 +25,8 @@ import { SLO_SOURCE, sloRule, sloSamples, sloTraceIds } from './slo-rules.js';
 import { computeStats } from './stats.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** Labels of the `span_errors` examples (spanmetrics). */
+const ERROR_TRACE_LABELS = ['service_name', 'span_name'] as const;
 
 interface Ready { book: AlertBook; store: AlertStore; rules: RuleSet; dispatcher: Dispatcher }
 
@@ -127,7 +129,7 @@ export class AlertingEngine implements AlertingApi {
             this.settings.logger.warn({ err, rule: r.name }, 'alerting: rule query failed');
             continue;
           }
-          book.apply(liveRule(id, r), samples, now, () => [], now - this.startedAt < r.window);
+          book.apply(liveRule(id, r), samples, now, (l) => this.errorTraceIds(r, l), now - this.startedAt < r.window);
         }
         if (this.cfg.slo_alerts.enabled && this.signals) {
           live.add(SLO_SOURCE);
@@ -143,6 +145,18 @@ export class AlertingEngine implements AlertingApi {
       this.failures.add(1, { rule: '' });
       this.settings.logger.error({ err }, 'alerting: evaluation failed');
     }
+  }
+
+  /** Example traces of a span_error_ratio alert: recent error spans of its service (and span name) in the rule's window. */
+  private errorTraceIds(r: RuleConfig, labels: Record<string, string>): string[] {
+    if (r.metric !== 'span_error_ratio' || !this.signals) return [];
+    const m: Record<string, string | RegExp> = {};
+    const rm = matchersOf(r);
+    for (const k of ERROR_TRACE_LABELS) {
+      if (labels[k] !== undefined) m[k] = labels[k]!;
+      else if (rm[k] !== undefined) m[k] = rm[k]!;
+    }
+    return this.signals.traceIds('span_errors', m, r.window, this.cfg.max_trace_links);
   }
 
   private get ready(): Ready {

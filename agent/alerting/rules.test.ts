@@ -34,6 +34,25 @@ describe('derived metrics', () => {
   });
 });
 
+describe('trace links of span rules', () => {
+  test('a span_error_ratio alert carries recent error trace ids of its service, linked through trace_url_template', async () => {
+    const h = await startAlerting({
+      evaluation_interval: '10s', max_trace_links: 2, trace_url_template: 'https://jaeger/trace/{trace_id}', group_wait: '0s', default_notifiers: ['slack/oncall'],
+      rules: [{ name: 'HighErrorRate', metric: 'span_error_ratio', threshold: 0.05 }],
+    });
+    spans(h.s, 'checkout', 5, true);
+    h.s.signals.recordTrace('span_errors', { service_name: 'checkout', span_name: 'GET /pay' }, 'a1');
+    h.s.signals.recordTrace('span_errors', { service_name: 'cart', span_name: 'GET /cart' }, 'b1');
+    h.s.signals.recordTrace('span_errors', { service_name: 'checkout', span_name: 'POST /pay' }, 'a2');
+    h.s.signals.recordTrace('span_errors', { service_name: 'checkout', span_name: 'POST /pay' }, 'a3');
+    await h.s.clock.advance(10_000);
+    expect(h.api.alerts()[0]!.traceIds).toEqual(['a3', 'a2']);
+    await h.s.clock.advance(1);
+    expect(h.rec.sent[0]!.alerts[0]!.traces).toEqual([{ traceId: 'a3', url: 'https://jaeger/trace/a3' }, { traceId: 'a2', url: 'https://jaeger/trace/a2' }]);
+    await h.svc.shutdown();
+  });
+});
+
 describe('templating', () => {
   test('$labels, $value and printf in annotations and add_labels', async () => {
     expect(render('{{ $labels.service_name }} at {{ $value | printf "%.2f" }} ({{$value}}) {{ $labels.none }}|{{ .Other }}', { labels: { service_name: 'checkout' }, value: 0.12345 }))
