@@ -167,11 +167,29 @@ export type InhibitRule = AlertingConfig['inhibit_rules'][number];
 export type Escalation = AlertingConfig['escalations'][number];
 export type MuteInterval = AlertingConfig['mute_time_intervals'][number];
 
-/** Every notifier id the config names (routes, default, escalations), for checks against the `notifiers` section. */
+/** Every notifier id the config names (default, routes, escalations) with its key path. */
+export function notifierRefs(c: AlertingConfig): Array<{ path: string; id: string }> {
+  const out = c.default_notifiers.map((id, i) => ({ path: `default_notifiers.${i}`, id }));
+  const walk = (rs: RouteConfig[], at: string) => rs.forEach((r, i) => {
+    r.notifiers.forEach((id, j) => out.push({ path: `${at}.${i}.notifiers.${j}`, id }));
+    walk(r.routes, `${at}.${i}.routes`);
+  });
+  walk(c.routes, 'routes');
+  c.escalations.forEach((e, i) => e.levels.forEach((l, j) => l.notifiers.forEach((id, k) => out.push({ path: `escalations.${i}.levels.${j}.notifiers.${k}`, id }))));
+  return out;
+}
+
+/** Every notifier id the config names, once each. */
 export function notifierIds(c: AlertingConfig): string[] {
-  const out = new Set<string>(c.default_notifiers);
-  const walk = (rs: RouteConfig[]) => rs.forEach((r) => { r.notifiers.forEach((n) => out.add(n)); walk(r.routes); });
-  walk(c.routes);
-  c.escalations.forEach((e) => e.levels.forEach((l) => l.notifiers.forEach((n) => out.add(n))));
-  return [...out];
+  return [...new Set(notifierRefs(c).map((r) => r.id))];
+}
+
+/**
+ * Notifier ids the `notifiers` section does not declare, as warnings with key paths (not errors:
+ * a channel added through the API may carry the id at run time).
+ */
+export function unknownNotifiers(c: AlertingConfig, notifiersSection: unknown): Array<{ path: string; message: string }> {
+  const declared = new Set(notifiersSection && typeof notifiersSection === 'object' ? Object.keys(notifiersSection) : []);
+  return notifierRefs(c).filter((r) => !declared.has(r.id))
+    .map((r) => ({ path: `alerting.${r.path}`, message: `no notifier '${r.id}' in the notifiers section; its notifications are dropped unless a channel of that id is added through the API` }));
 }

@@ -2,6 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { spans, startAlerting, SPAN_LABELS } from '../../test/kit/alerting.js';
 import { alertingServiceFactory } from './service.js';
+import { unknownNotifiers } from './config.js';
+import { loadConfig } from '../../config/loader.js';
+import { factoryMap } from '../factories.js';
 import { printf, render } from './template.js';
 import { query } from './metrics.js';
 import { SloRegistry } from '../../processors/slo/service.js';
@@ -161,6 +164,26 @@ describe('config', () => {
       "routes.0.mute_time_intervals.0: no mute time interval named 'never'",
       "rules.1.name: rule name 'A' is used twice",
     ]);
+  });
+});
+
+describe('notifier ids at validation', () => {
+  test('route, default and escalation notifiers missing from the notifiers section are warned about with their key paths', () => {
+    const r = loadConfig({ yaml: `
+receivers: { otlp: }
+exporters: { debug: }
+service: { pipelines: { traces: { receivers: [otlp], exporters: [debug] } } }
+alerting:
+  default_notifiers: [teams/dev]
+  escalations: [{ name: e, levels: [{ notifiers: [slack/oncall] }] }]
+  routes: [{ match: { severity: critical }, notifiers: [pagerduty/primary], routes: [{ notifiers: [email/team] }] }]
+` }, factoryMap(), {});
+    expect(r.problems).toEqual([]);
+    expect(r.warnings!.map((w) => w.path)).toEqual([
+      'alerting.default_notifiers.0', 'alerting.routes.0.notifiers.0', 'alerting.routes.0.routes.0.notifiers.0', 'alerting.escalations.0.levels.0.notifiers.0',
+    ]);
+    expect(r.warnings![1]!.message).toBe("no notifier 'pagerduty/primary' in the notifiers section; its notifications are dropped unless a channel of that id is added through the API");
+    expect(unknownNotifiers(alertingServiceFactory.parse({ routes: [{ notifiers: ['slack/a', 'slack/b'] }] }), { 'slack/a': {} }).map((w) => w.path)).toEqual(['alerting.routes.0.notifiers.1']);
   });
 });
 
