@@ -91,7 +91,26 @@ export class Dispatcher {
 
   private schedule(g: Group, ms: number): void {
     g.timer?.cancel();
-    g.timer = this.d.clock.setTimeout(() => this.flush(g), ms).unref();
+    g.timer = this.d.clock.setTimeout(() => {
+      if (!this.atomically('flush', g, () => this.flush(g))) this.schedule(g, g.route.groupIntervalMs);
+    }, ms).unref();
+  }
+
+  /**
+   * Runs a group's timer work in one transaction, so the notifications queued (the notifier
+   * service's outbox lives in the same database) and the group's new state commit together. On a
+   * failure (logged) the group's state is put back as it was; returns whether it succeeded.
+   */
+  atomically(what: string, g: Group, fn: () => void): boolean {
+    const before = structuredClone(g.state);
+    try {
+      this.d.store.tx(fn);
+      return true;
+    } catch (err) {
+      g.state = before;
+      this.d.logger.error({ err, group: g.state.key }, `alerting: group ${what} failed; retried later`);
+      return false;
+    }
   }
 
   /** The group's alerts that may be notified now: firing, routed to it, neither inhibited nor silenced. */

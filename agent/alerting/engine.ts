@@ -180,9 +180,11 @@ export class AlertingEngine implements AlertingApi {
 
   acknowledge(id: string, by: string, note = ''): AlertRecord | undefined {
     const { book, store, dispatcher } = this.ready;
-    const a = store.tx(() => book.acknowledge(id, by, note, this.settings.clock.now()));
-    if (a) dispatcher.acknowledged(a);
-    return a;
+    return store.tx(() => {
+      const a = book.acknowledge(id, by, note, this.settings.clock.now());
+      if (a) dispatcher.acknowledged(a);
+      return a;
+    });
   }
 
   /** Resolves by hand; the resolve goes out at the group's next flush. */

@@ -41,13 +41,16 @@ export class Escalator {
     g.state.escStartedAt = 0;
   }
 
-  private arm(d: Dispatcher, g: Group, p: Escalation): void {
+  /** Schedules the next level (or a retry `retryMs` from now after a failed climb). */
+  private arm(d: Dispatcher, g: Group, p: Escalation, retryMs?: number): void {
     const next = p.levels[g.state.escLevel + 1];
     g.escTimer?.cancel();
     g.escTimer = undefined;
     if (!next) return;
-    const due = g.state.escStartedAt + next.after;
-    g.escTimer = this.clock.setTimeout(() => this.climb(d, g, p), Math.max(0, due - this.clock.now())).unref();
+    const due = retryMs !== undefined ? this.clock.now() + retryMs : g.state.escStartedAt + next.after;
+    g.escTimer = this.clock.setTimeout(() => {
+      if (!d.atomically('escalation', g, () => this.climb(d, g, p))) this.arm(d, g, p, 60_000);
+    }, Math.max(0, due - this.clock.now())).unref();
   }
 
   /** One level up, if an alert of the group still fires unacknowledged. */

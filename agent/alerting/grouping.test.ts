@@ -96,4 +96,17 @@ describe('grouping timers', () => {
     expect(h.rec.sent[1]!.groupKey).toBe(h.rec.sent[0]!.groupKey);
     await h2.svc.shutdown();
   });
+
+  test('a flush whose enqueue fails rolls back and is retried at the next group_interval', async () => {
+    const h = await startAlerting({ routes: [route] });
+    const enqueue = h.rec.enqueue.bind(h.rec);
+    let fail = 1;
+    h.rec.enqueue = (n) => { if (fail-- > 0) throw new Error('outbox closed'); return enqueue(n); };
+    h.api.trigger({ name: 'Down', severity: 'critical' }, 'u');
+    await h.s.clock.advance(30 * S);
+    expect(h.rec.sent).toEqual([]);
+    await h.s.clock.advance(5 * M);
+    expect(h.rec.sent.map((n) => n.action)).toEqual(['trigger']);
+    await h.svc.shutdown();
+  });
 });
