@@ -1,6 +1,11 @@
 // The alert lifecycle on the fake clock: for, keep_firing_for, no-data, manual trigger/ack/resolve.
 import { describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { spans, startAlerting } from '../../test/kit/alerting.js';
+import { tempDir } from '../../test/kit/config.js';
+import { testSettings } from '../../test/kit/settings.js';
+import { Store } from '../store/store.js';
 
 const rule = (extra: object = {}) => ({
   name: 'HighErrorRate', metric: 'span_error_ratio', labels: { service_name: 'checkout' }, window: '5m',
@@ -110,5 +115,20 @@ describe('self metrics', () => {
     expect(text).toMatch(/^outrider_alerts\{state="pending"\} 0$/m);
     expect(text).toMatch(/^outrider_alert_evaluations_total 2$/m);
     await h.svc.shutdown();
+  });
+});
+
+describe('the database', () => {
+  test('is not created by an agent that alerts on nothing; the first API call creates it', async () => {
+    const s = testSettings('alerting');
+    const path = join(tempDir(), 'outrider.db');
+    s.store = new Store(path);
+    const h = await startAlerting({}, { settings: s });
+    await s.clock.advance(60_000);
+    expect(existsSync(path)).toBe(false);
+    h.api.trigger({ name: 'X', severity: 'low' }, 'u');
+    expect(existsSync(path)).toBe(true);
+    await h.svc.shutdown();
+    s.store.close();
   });
 });
