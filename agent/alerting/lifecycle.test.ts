@@ -105,6 +105,22 @@ describe('alert lifecycle', () => {
   });
 });
 
+describe('retention', () => {
+  test('resolved incidents and ended silences older than retention are deleted (hourly)', async () => {
+    const h = await startAlerting({ retention: '1h' });
+    const a = h.api.trigger({ name: 'Old', severity: 'low' }, 'u');
+    h.api.resolve(a.id, 'u');
+    h.api.trigger({ name: 'StillFiring', severity: 'low' }, 'u');
+    h.api.addSilence({ matchers: [{ name: 'a', value: 'b', isRegex: false, isEqual: true }], endsAt: h.s.clock.now() + 1000, createdBy: 'u', comment: '' });
+    await h.s.clock.advance(3_600_000);
+    expect(h.api.alerts()).toHaveLength(2);
+    await h.s.clock.advance(60_000);
+    expect(h.api.alerts().map((x) => x.name)).toEqual(['StillFiring']);
+    expect(h.api.silences()).toEqual([]);
+    await h.svc.shutdown();
+  });
+});
+
 describe('self metrics', () => {
   test('outrider_alerts{state}, evaluations and failures', async () => {
     const h = await startAlerting({ evaluation_interval: '10s', rules: [{ name: 'Bad', metric: 'span_rate', labels_re: { service_name: '.*' }, threshold: 0 }] });
