@@ -79,6 +79,17 @@ describe('inhibition, silences, mute time intervals', () => {
     await h.svc.shutdown();
   });
 
+  test('silences are kept in SQLite across a restart', async () => {
+    const h = await startAlerting({ ...fast, default_notifiers: ['slack/oncall'] });
+    const sil = h.api.addSilence({ matchers: [{ name: 'alertname', value: 'Down', isRegex: false, isEqual: true }], endsAt: h.s.clock.now() + H, createdBy: 'alice', comment: 'maintenance' });
+    const h2 = await h.restart();
+    expect(h2.api.silences()).toEqual([sil]);
+    h2.api.trigger({ name: 'Down', severity: 'high' }, 'u');
+    await h2.s.clock.advance(M);
+    expect(h2.rec.sent).toEqual([]);
+    await h2.svc.shutdown();
+  });
+
   test('silence matchers: equality, regex (anchored), negated', () => {
     const l = { service_name: 'checkout', env: 'prod' };
     const m = (name: string, value: string, isRegex: boolean, isEqual: boolean) => silenceMatches({ matchers: [{ name, value, isRegex, isEqual }] }, l);
