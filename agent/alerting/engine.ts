@@ -17,7 +17,7 @@ import type { AlertingApi, AlertStats, RuleRecord, Silence } from './api.js';
 import { notifierIds, type AlertingConfig, type RuleConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { Escalator } from './escalation.js';
-import { matchersOf, query } from './metrics.js';
+import { matchersOf, QueryCache } from './metrics.js';
 import type { AlertRecord, AlertState, Severity } from './model.js';
 import { buildTree } from './routing.js';
 import { liveRule, RuleSet } from './rules.js';
@@ -119,11 +119,12 @@ export class AlertingEngine implements AlertingApi {
     try {
       store.tx(() => {
         const live = new Set<string>();
+        const cache = this.signals ? new QueryCache(this.signals) : undefined;
         for (const [id, r] of rules.all()) {
           live.add(id);
           let samples;
           try {
-            samples = this.signals ? query(this.signals, r) : [];
+            samples = cache ? cache.query(r) : [];
           } catch (err) {
             this.failures.add(1, { rule: r.name });
             this.settings.logger.warn({ err, rule: r.name }, 'alerting: rule query failed');

@@ -2,6 +2,7 @@
 // rate, error ratio, latency quantiles, SLO burn rates and budgets, cost and budget spend), or
 // any signal by name; one sample per label set the rule keeps (`by`).
 import type { Matchers, SeriesView, Signals } from '../signals/signals.js';
+import { MergedSketch } from '../signals/sketch.js';
 
 /** One value of a rule's query: the labels the rule keeps and the number compared with the threshold. */
 export interface Sample { labels: Record<string, string>; value: number }
@@ -24,8 +25,8 @@ interface Derived { signal: string; defaultBy: string[] | 'all'; read: Reader }
 const quantile = (q: number): Derived => ({
   signal: 'span_duration_ms',
   defaultBy: ['service_name'],
-  read: (s, m, by, w) => groups(s.select('span_duration_ms', m), by).flatMap(([labels]) => {
-    const v = s.quantile('span_duration_ms', { ...m, ...labels }, q, w);
+  read: (s, m, by, w) => groups(s.select('span_duration_ms', m), by).flatMap(([labels, views]) => {
+    const v = mergeWindow(views, w).quantile(q);
     return v === undefined ? [] : [{ labels, value: v }];
   }),
 });
@@ -93,10 +94,17 @@ export function query(signals: Signals, q: QuerySpec): Sample[] {
   const by = q.by ? [...q.by, ...keys] : allLabels(signals, q.metric);
   if (kind === 'gauge') return lastOf(signals.select(q.metric, m), by, q.window);
   if (kind === 'counter') return sumOf(q.metric, 1000).read(signals, m, by, q.window);
-  return groups(signals.select(q.metric, m), by).flatMap(([labels]) => {
-    const s = signals.summarize(q.metric, { ...m, ...labels }, q.window);
+  return groups(signals.select(q.metric, m), by).flatMap(([labels, views]) => {
+    const s = mergeWindow(views, q.window);
     return s.count > 0 ? [{ labels, value: s.sum / s.count }] : [];
   });
+}
+
+/** The window of several distribution series as one sketch. */
+function mergeWindow(views: SeriesView[], windowMs: number): MergedSketch {
+  const m = new MergedSketch();
+  for (const v of views) m.merge(v.distribution(windowMs));
+  return m;
 }
 
 function allLabels(signals: Signals, name: string): string[] {
@@ -109,12 +117,30 @@ function groups(views: SeriesView[], by: string[]): Array<[Record<string, string
   const out = new Map<string, [Record<string, string>, SeriesView[]]>();
   const names = [...new Set(by)];
   for (const v of views) {
-    const labels = Object.fromEntries(names.map((n) => [n, v.labels[n] ?? '']));
-    const key = JSON.stringify(labels);
+    let key = '';
+    for (const n of names) key += `${v.labels[n] ?? ''}\u0000`;
     const g = out.get(key);
-    if (g) g[1].push(v); else out.set(key, [labels, [v]]);
+    if (g) g[1].push(v);
+    else out.set(key, [Object.fromEntries(names.map((n) => [n, v.labels[n] ?? ''])), [v]]);
   }
   return [...out.values()];
+}
+
+/**
+ * Query results of one evaluation, shared by rules asking the same question (several severities
+ * or thresholds over one metric): the signals are read once.
+ */
+export class QueryCache {
+  private readonly results = new Map<string, Sample[]>();
+
+  constructor(private readonly signals: Signals) {}
+
+  query(q: QuerySpec): Sample[] {
+    const key = JSON.stringify([q.metric, q.labels, q.labels_re, q.by ?? null, q.window]);
+    let r = this.results.get(key);
+    if (!r) { r = query(this.signals, q); this.results.set(key, r); }
+    return r;
+  }
 }
 
 /** Gauges: the newest value per series within the window; series folded by `by` keep the largest. */
