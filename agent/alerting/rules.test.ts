@@ -6,7 +6,7 @@ import { unknownNotifiers } from './config.js';
 import { loadConfig } from '../../config/loader.js';
 import { factoryMap } from '../factories.js';
 import { printf, render } from './template.js';
-import { query } from './metrics.js';
+import { query, QueryCache } from './metrics.js';
 import { SloRegistry } from '../../processors/slo/service.js';
 import { testSettings } from '../../test/kit/settings.js';
 
@@ -53,6 +53,23 @@ describe('trace links of span rules', () => {
     await h.s.clock.advance(1);
     expect(h.rec.sent[0]!.alerts[0]!.traces).toEqual([{ traceId: 'a3', url: 'https://jaeger/trace/a3' }, { traceId: 'a2', url: 'https://jaeger/trace/a2' }]);
     await h.svc.shutdown();
+  });
+});
+
+describe('query cache', () => {
+  test('rules asking the same question read the signals once per evaluation', () => {
+    const s = testSettings('q');
+    spans(s, 'checkout', 10, true);
+    let selects = 0;
+    const select = s.signals.select.bind(s.signals);
+    s.signals.select = (...a) => { selects++; return select(...a); };
+    const cache = new QueryCache(s.signals);
+    const q = { metric: 'span_error_ratio', labels: {}, labels_re: {}, window: 5 * M };
+    expect(cache.query(q)).toEqual([{ labels: { service_name: 'checkout' }, value: 1 }]);
+    expect(cache.query({ ...q })).toBe(cache.query(q));
+    expect(selects).toBe(1);
+    cache.query({ ...q, window: M });
+    expect(selects).toBe(2);
   });
 });
 
