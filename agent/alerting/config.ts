@@ -122,7 +122,7 @@ export const alertingConfigSchema = z.strictObject({
   /** How often every rule is evaluated (ms). */
   evaluation_interval: duration().prefault('15s'),
   /** Link of an example trace in notifications; `{trace_id}` is replaced by the hex id. */
-  trace_url_template: z.string().prefault(''),
+  trace_url_template: z.string().refine((t) => t === '' || t.includes('{trace_id}'), "must contain '{trace_id}' (e.g. https://jaeger.example.com/trace/{trace_id})").prefault(''),
   /** Example trace ids per alert. */
   max_trace_links: num({ int: true, min: 0, max: 50 }).prefault(5),
   /** Resolved alerts, notification groups and expired silences are kept this long (ms). */

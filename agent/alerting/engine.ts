@@ -18,7 +18,7 @@ import { notifierIds, type AlertingConfig, type RuleConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { Escalator } from './escalation.js';
 import { matchersOf, QueryCache } from './metrics.js';
-import type { AlertRecord, AlertState, Severity } from './model.js';
+import { SEVERITIES, type AlertRecord, type AlertState, type Severity } from './model.js';
 import { buildTree } from './routing.js';
 import { liveRule, RuleSet } from './rules.js';
 import { SLO_SOURCE, sloRule, sloSamples, sloTraceIds } from './slo-rules.js';
@@ -173,6 +173,8 @@ export class AlertingEngine implements AlertingApi {
   }
 
   trigger(input: { name: string; severity: Severity; labels?: Record<string, string>; annotations?: Record<string, string> }, by: string): AlertRecord {
+    if (typeof input?.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_:.-]*$/.test(input.name)) throw errors.badConfig(`alert: name must start with a letter or _ and hold letters, digits, _ : . -, got '${String(input?.name)}'`);
+    if (!SEVERITIES.includes(input.severity)) throw errors.badConfig(`alert: severity must be one of ${SEVERITIES.join(', ')}, got '${String(input.severity)}'`);
     const { book, store, dispatcher } = this.ready;
     const { record } = store.tx(() => book.trigger(input, by, this.settings.clock.now()));
     dispatcher.update(book.firing());

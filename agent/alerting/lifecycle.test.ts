@@ -89,6 +89,8 @@ describe('alert lifecycle', () => {
     await h.s.clock.advance(60_000);
     expect(h.api.resolve(a.id, 'bob')).toMatchObject({ state: 'resolved', resolvedAt: h.s.clock.now() });
     expect(h.api.acknowledge(a.id, 'x')).toBeUndefined();
+    expect(() => h.api.trigger({ name: '', severity: 'high' }, 'u')).toThrow(/name must start/);
+    expect(() => h.api.trigger({ name: 'X', severity: 'urgent' as never }, 'u')).toThrow("alert: severity must be one of critical, high, medium, low, info, got 'urgent'");
     expect(h.api.resolve('nope', 'x')).toBeUndefined();
     await h.svc.shutdown();
   });

@@ -163,11 +163,13 @@ describe('config', () => {
       rules: [{ name: 'A', metric: 'span_rate', threshold: 1, operator: 'bigger' }, { name: 'B', metric: 'x', threshold: 'lots', severity: 'urgent' }],
       routes: [{ match: { severity: 'critical' }, routes: [{ match_re: { a: '(' } }], receiver: 'x' }],
       mute_time_intervals: [{ name: 'm', time_intervals: [{ times: [{ start_time: '9am', end_time: '17:00' }], weekdays: ['funday'] }] }],
+      trace_url_template: 'https://jaeger/trace/',
     }).map((p) => p.path);
     expect(shapes.sort()).toEqual([
+      'trace_url_template',
       'mute_time_intervals.0.time_intervals.0.times.0.start_time', 'mute_time_intervals.0.time_intervals.0.weekdays.0',
       'routes.0.receiver', 'routes.0.routes.0.match_re.a', 'rules.0.operator', 'rules.1.severity', 'rules.1.threshold',
-    ]);
+    ].sort());
     const refs = alertingServiceFactory.validate({
       evaluation_interval: '0s',
       rules: [{ name: 'A', metric: 'span_rate', threshold: 1 }, { name: 'A', metric: 'x', threshold: 2 }],
