@@ -47,7 +47,7 @@ export interface ReloadResult {
 }
 
 /** Services a reload can apply in place; a change to any other service's section needs a restart. */
-const RELOADABLE_SERVICES = new Set(['telemetry']);
+const RELOADABLE_SERVICES = new Set(['telemetry', 'alerting']);
 
 function sourceOf(given: ConfigInput) {
   return 'yaml' in given ? { yaml: given.yaml } : 'tree' in given ? { tree: given.tree } : given.path;
@@ -220,7 +220,7 @@ export class Agent {
     const next = loaded.config;
     for (const w of loaded.warnings ?? []) this.logger.warn({ path: w.path }, w.message);
 
-    // Services: the telemetry server is replaced in place; the others (storage, signals) need a restart.
+    // Services: the telemetry server and the alerting engine are replaced in place; the others (storage, signals) need a restart.
     const changedServices = next.services.filter((d) => !isDeepStrictEqual(d.config, this.config.services.find((o) => o.type === d.type)?.config));
     const inPlace = (d: ServiceDecl) => this.services.find((s) => s.key.name === d.factory.type)?.reconfigure !== undefined;
     const restartOnly = changedServices.filter((d) => !RELOADABLE_SERVICES.has(d.type) && !inPlace(d));
@@ -263,6 +263,9 @@ export class Agent {
     // the telemetry server is replaced only when its endpoint moves (the log level applies in place)
     const telemetry = changedServices.find((d) => d.type === 'telemetry');
     if (telemetry && next.telemetry.endpoint !== previousEndpoint) await this.replaceService(telemetry);
+    // the alerting engine keeps its state in SQLite: a new one over the same tables takes over
+    const alerting = changedServices.find((d) => d.type === 'alerting');
+    if (alerting) await this.replaceService(alerting);
     for (const d of changedServices.filter((c) => !RELOADABLE_SERVICES.has(c.type))) {
       const s = this.services.find((x) => x.key.name === d.factory.type);
       await s?.reconfigure?.(d.config).catch((err: Error) => {

@@ -22,6 +22,7 @@ import { sloProcessorFactory } from '../processors/slo/index.js';
 import { sloServiceFactory } from '../processors/slo/service.js';
 import { notifiersServiceFactory } from './notifiers/service.js';
 import { adminServiceFactory } from './admin/index.js';
+import { alertingServiceFactory } from './alerting/service.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -44,7 +45,7 @@ export const builtinFactories: readonly Factory[] = [
 
 /**
  * The configurable services, in start order (the metric registry and the status board come
- * from the agent itself, before them). Later issues add admin, alerting and notifiers here.
+ * from the agent itself, before them).
  */
 export const builtinServices: readonly ServiceFactory[] = [
   storageServiceFactory,
@@ -52,6 +53,7 @@ export const builtinServices: readonly ServiceFactory[] = [
   notifiersServiceFactory,
   telemetryServiceFactory,
   sloServiceFactory,
+  alertingServiceFactory,
   adminServiceFactory, // last: it reads every other service
 ];
 

@@ -10,6 +10,7 @@ import { checkListeners, checkOnePerAgent, usedComponents, usesStore } from './h
 import { checkPipelines } from './pipelines.js';
 import { pipelineSchema, rootSchema } from './schema.js';
 import { storagePathProblem } from './storage-path.js';
+import { unknownNotifiers, type AlertingConfig } from '../agent/alerting/config.js';
 
 /** A declared component instance with its validated config. */
 export interface ComponentDecl { kind: Kind; id: string; type: string; factory: Factory; config: unknown }
@@ -114,6 +115,9 @@ export function validateConfig(tree: unknown, factories: FactoryCatalog): { conf
     const problem = storagePathProblem(storage.path);
     if (problem) problems.push({ path: 'storage.path', message: problem });
   }
+  const alerting = cfgOf<AlertingConfig>('alerting');
+  // (a test may run another alerting service in its place: only the built-in config shape is checked)
+  if (alerting && Array.isArray(alerting.default_notifiers)) warnings.push(...unknownNotifiers(alerting, (tree as { notifiers?: unknown } | undefined)?.notifiers));
   for (const c of components.values()) {
     if (!used.includes(c)) warnings.push({ path: `${SECTION[c.kind]}.${c.id}`, message: 'declared but not used in any pipeline' });
   }

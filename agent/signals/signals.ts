@@ -4,6 +4,7 @@
 import type { Counter } from '@opentelemetry/api';
 import type { Clock, Timer } from '../clock.js';
 import { serviceKey } from '../service.js';
+import { ExemplarStore } from './exemplars.js';
 import { MergedSketch } from './sketch.js';
 import { Series, type SignalKind, type StepSource } from './series.js';
 import type { SignalsConfig } from './config.js';
@@ -66,6 +67,10 @@ export interface Signals {
   quantile(name: string, matchers: Matchers, q: number, windowMs: number): number | undefined;
   /** Count, sum, min, max and quantiles of a distribution over matching series and the window. */
   summarize(name: string, matchers: Matchers, windowMs: number): MergedSketch;
+  /** Records an example trace id (hex) under `name` with its labels (e.g. an error span's, `span_errors`). */
+  recordTrace(name: string, labels: Readonly<Record<string, string>>, traceId: string, atMs?: number): void;
+  /** Up to `max` recent example trace ids under `name` whose labels match, from the last `windowMs`, newest first. */
+  traceIds(name: string, matchers: Matchers, windowMs: number, max: number): string[];
   /** The step length (ms) and how many steps the ring keeps. */
   readonly stepMs: number;
   readonly steps: number;
@@ -141,6 +146,7 @@ export class SignalStore implements Signals, StepSource {
   readonly stepMs: number;
   readonly steps: number;
   private readonly families = new Map<string, SignalFamily>();
+  private readonly exemplars = new ExemplarStore();
   private sweeper: Timer | undefined;
 
   constructor(
@@ -236,6 +242,14 @@ export class SignalStore implements Signals, StepSource {
     if (!f) return m;
     for (const s of f.table.values()) if (matches(f.labelNames, s.values, matchers)) s.mergeInto(m, windowMs);
     return m;
+  }
+
+  recordTrace(name: string, labels: Readonly<Record<string, string>>, traceId: string, atMs?: number): void {
+    this.exemplars.record(name, labels, traceId, atMs ?? this.clock.now());
+  }
+
+  traceIds(name: string, matchers: Matchers, windowMs: number, max: number): string[] {
+    return this.exemplars.recent(name, matchers, this.clock.now() - windowMs, max);
   }
 
   quantile(name: string, matchers: Matchers, q: number, windowMs: number): number | undefined {

@@ -41,9 +41,10 @@ export class MergedSketch {
   sum = 0;
   min = Infinity;
   max = -Infinity;
-  private readonly buckets = new Map<number, number>();
+  readonly buckets = new Map<number, number>();
 
-  merge(s: Sketch): void {
+  /** Adds a step's sketch, or another merged sketch (e.g. one series' window into a group's). */
+  merge(s: Pick<Sketch, 'count' | 'sum' | 'min' | 'max' | 'buckets'>): void {
     if (s.count === 0) return;
     this.count += s.count;
     this.sum += s.sum;

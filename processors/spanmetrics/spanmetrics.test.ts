@@ -206,4 +206,19 @@ describe('spanmetrics on the fake clock', () => {
     await proc.shutdown();
     expect(settings.clock.pending).toBe(0);  // the sweep timer is cancelled at shutdown
   });
+
+  test('error spans leave example trace ids in the signals service (span_errors), at most one per series per 100 ms', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { settings, host, signals } = f.settings('spanmetrics', { now: () => now });
+    const proc = spanMetricsProcessorFactory.create.traces!(settings, spanMetricsProcessorFactory.parse({}), f.sink<TracesData>());
+    await proc.start(host);
+    const err = (b: number) => f.span({ name: 'GET /a', traceId: new Uint8Array(16).fill(b), status: { message: '', code: 2 } });
+    await proc.consume(f.traces({ 'service.name': 'shop' }, [err(3), err(4), f.span({ name: 'GET /a', traceId: new Uint8Array(16).fill(5) })]));
+    expect(signals.traceIds('span_errors', { service_name: 'shop' }, 60_000, 5)).toEqual(['03'.repeat(16)]);
+    now += 100;
+    await proc.consume(f.traces({ 'service.name': 'shop' }, [err(6)]));
+    expect(signals.traceIds('span_errors', { service_name: 'shop', span_name: 'GET /a' }, 60_000, 5)).toEqual(['06'.repeat(16), '03'.repeat(16)]);
+    expect(signals.traceIds('span_errors', { service_name: 'other' }, 60_000, 5)).toEqual([]);
+    await proc.shutdown();
+  });
 });

@@ -4,7 +4,7 @@ import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import type { Timer } from '../../agent/clock.js';
 import { METRICS } from '../../agent/metric-registry.js';
-import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
+import { SIGNALS, type SeriesWriter, type Signal, type Signals } from '../../agent/signals/signals.js';
 import { once } from '../../agent/component.js';
 import type { CounterVec, ExemplarRef, ExpHistogramVec, HistogramVec } from '../../agent/metric-registry.js';
 import type { CounterSeries, ExpHistogramSeriesState, HistogramSeriesState } from '../../agent/metric-registry/instruments.js';
@@ -17,6 +17,8 @@ const KIND = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER',
 /** A bucket's exemplar is replaced at most this often (ms of span time). */
 const EXEMPLAR_MIN_AGE_MS = 1000;
 const STATUS = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+/** An error span's trace id is kept as an example (signals `span_errors`) at most this often per series (ms). */
+const ERROR_TRACE_MIN_GAP_MS = 100;
 
 type LookupNode = Map<string, LookupNode | Entry>;
 
@@ -30,6 +32,8 @@ interface Entry {
   values: string[];
   /** When a span last counted in it (ms since the epoch). */
   lastMs: number;
+  /** When an error span's trace id was last recorded as an example (ms). */
+  traceAtMs: number;
 }
 
 function lookup(attrs: readonly KeyValue[], key: string): string | undefined {
@@ -44,6 +48,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
   private duration!: HistogramVec | ExpHistogramVec;
   private sigCalls!: Signal;
   private sigDuration!: Signal;
+  private signals: Signals | undefined;
   private readonly labelNames: string[];
   /** Series by label values, one Map level per label: a lookup allocates nothing. */
   private readonly tree: LookupNode = new Map();
@@ -98,6 +103,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
       : reg.histogram(name, help, labelNames, (cfg.histogram.explicit?.buckets ?? DEFAULT_BUCKETS_MS).map((b) => b * this.scale));
     this.registry = reg;
     const signals = host.service(SIGNALS);
+    this.signals = signals;
     this.sigCalls = signals.counter('span_calls', labelNames);
     this.sigDuration = signals.distribution('span_duration_ms', labelNames);
     const ttl = cfg.metrics_expiration;
@@ -130,7 +136,7 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     return {
       calls: this.calls.series(values), duration: this.duration.series(values),
       sigCalls: this.sigCalls.series(values), sigDuration: this.sigDuration.series(values),
-      values, lastMs: this.settings.clock.now(),
+      values, lastMs: this.settings.clock.now(), traceAtMs: -Infinity,
     };
   }
 
@@ -222,6 +228,10 @@ export class SpanMetricsProcessor implements Component, Consumer<TracesData> {
     const rawMs = ns > 0n ? Number(ns) / 1e6 : 0;
     e.sigCalls.add(w, now);
     e.sigDuration.observe(rawMs, w, now);
+    if (span.status.code === 2 && now - e.traceAtMs >= ERROR_TRACE_MIN_GAP_MS && span.traceId.length > 0) {
+      e.traceAtMs = now;
+      this.signals?.recordTrace('span_errors', { service_name: e.values[0]!, span_name: e.values[1]! }, Buffer.from(span.traceId).toString('hex'), now);
+    }
     const ms = rawMs * this.scale;
     if (!this.explicit) {
       e.calls.add(w);
