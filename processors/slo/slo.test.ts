@@ -189,10 +189,14 @@ describe('slo', () => {
 
   test('exposition at /metrics and the slo_alert signal', async () => {
     const { proc, s } = await setup([{ ...AVAIL, min_events: 0 }]);
+    const L = 'slo="checkout-availability",service="checkout"';
+    // both outcomes at 0 from start, before any span: a first scrape sees 0 and fleet rules lose nothing
+    const before = await s.render();
+    expect(before).toContain(`outrider_slo_events_total{${L},outcome="good"} 0\n`);
+    expect(before).toContain(`outrider_slo_events_total{${L},outcome="bad"} 0\n`);
     await proc.consume(batch(100, 20));
     await s.clock.advance(10_000); // one evaluation_interval
     const text = await s.render();
-    const L = 'slo="checkout-availability",service="checkout"';
     expect(text).toContain(`outrider_slo_events_total{${L},outcome="good"} 80`);
     expect(text).toContain(`outrider_slo_events_total{${L},outcome="bad"} 20`);
     expect(text).toContain(`outrider_slo_objective_ratio{${L}} 0.999`);
