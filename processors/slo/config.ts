@@ -2,6 +2,7 @@
 // flush and evaluation intervals, the minimum-events guard and the bad-trace reservoir size.
 import { z } from 'zod';
 import { duration, num } from '../../config/schema-helpers.js';
+import { parseSelector, type Selector } from './selector.js';
 
 /** Span kinds by name, as OTLP numbers them. */
 export const SPAN_KINDS = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
@@ -44,11 +45,40 @@ const availability = z.strictObject({
   grpc_status_codes: z.array(num({ int: true, min: 0, max: 16 })).prefault([]),
 });
 
+const selector = z.string().transform((v, ctx): Selector => {
+  const sel = parseSelector(v);
+  if (typeof sel === 'string') { ctx.issues.push({ code: 'custom', input: v, message: sel }); return z.NEVER; }
+  return sel;
+});
+
+/**
+ * Ratio over received monotonic counters (cumulative or delta Sums): `good` and `total`, or `bad`
+ * and `total`, each a selector `name{key="v",key=~"re",…}` over point and resource attributes.
+ */
+const ratio = z.strictObject({ good: selector.optional(), bad: selector.optional(), total: selector }).superRefine((r, ctx) => {
+  if ((r.good === undefined) === (r.bad === undefined)) ctx.addIssue({ code: 'custom', message: 'ratio needs good and total, or bad and total' });
+});
+
+const NO_SPAN_SLI = { http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: 0 };
+
+const SLI_HELP = "sli must be 'availability', { availability: {...} }, { latency: <duration> } or { ratio: { good|bad: <selector>, total: <selector> } }";
+
+/** One of the keys `availability`, `latency`, `ratio` (an object per kind, so a problem is reported in its own key). */
+const sliObject = z.strictObject({ availability: availability.optional(), latency: duration().optional(), ratio: ratio.optional() })
+  .superRefine((o, ctx) => {
+    if ([o.availability, o.latency, o.ratio].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: SLI_HELP });
+  })
+  .transform((o) => {
+    if (o.ratio) return { kind: 'ratio' as const, ...NO_SPAN_SLI, ratio: o.ratio };
+    if (o.latency !== undefined) return { kind: 'latency' as const, ...NO_SPAN_SLI, threshold_ms: o.latency };
+    return { kind: 'availability' as const, ...o.availability!, threshold_ms: 0 };
+  });
+
 const sli = z.union([
   z.literal('availability').transform(() => ({ kind: 'availability' as const, http_status_min: 500, status_error: true, grpc_status_codes: [] as number[], threshold_ms: 0 })),
-  z.strictObject({ availability: availability.prefault({}) }).transform((s) => ({ kind: 'availability' as const, ...s.availability, threshold_ms: 0 })),
-  z.strictObject({ latency: duration() }).transform((s) => ({ kind: 'latency' as const, http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: s.latency })),
-], { error: () => "sli must be 'availability', { availability: {...} } or { latency: <duration> }" });
+  sliObject,
+  // a problem inside one kind's key is reported there (config/error-map.ts); anything else gets the shapes
+], { error: (iss) => (iss.code === 'invalid_union' && iss.errors.some((e) => (e[0]?.path.length ?? 0) > 0) ? undefined : SLI_HELP) });
 
 /** Glob (`*` any run of characters) → anchored regex. */
 function glob(p: string): RegExp {

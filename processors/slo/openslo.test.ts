@@ -39,18 +39,34 @@ spec:
 ---
 apiVersion: openslo/v1
 kind: SLO
+metadata: { name: api-errors }
+spec:
+  service: checkout
+  indicator:
+    metadata: { name: api-errors }
+    spec:
+      ratioMetric:
+        counter: true
+        bad: { metricSource: { type: Prometheus, spec: { query: 'http_requests_total{code=~"5.."}' } } }
+        total: { metricSource: { type: Prometheus, spec: { query: http_requests_total } } }
+  timeWindow: [{ duration: 7d, isRolling: true }]
+  objectives: [{ target: 0.995 }]
+---
+apiVersion: openslo/v1
+kind: SLO
 metadata: { name: ratio-slices }
 spec: { service: x, budgetingMethod: RatioTimeslices, timeWindow: [{ duration: 7d, isRolling: true }], objectives: [{ target: 0.9 }] }
 `;
 
 describe('OpenSLO input', () => {
-  test('SLO documents become objectives the processor accepts; unsupported ones are named', () => {
+  test('SLO documents become objectives the processor accepts (a counter ratioMetric of plain selectors: a ratio SLI); unsupported ones are named', () => {
     const { objectives, problems } = fromOpenSlo(DOCS);
     expect(problems).toEqual(["SLO 'ratio-slices': budgetingMethod RatioTimeslices is not supported (Occurrences, Timeslices)"]);
     expect(objectives).toEqual([
       { name: 'checkout-availability', service: 'checkout', sli: 'availability', objective: 0.999, window: '28d' },
       { name: 'checkout-latency-fast', service: 'checkout', sli: { latency: '300ms' }, objective: 0.95, window: 'month', budgeting: 'timeslices', time_slice_target: 0.9 },
       { name: 'checkout-latency-not-slow', service: 'checkout', sli: { latency: '1000ms' }, objective: 0.99, window: 'month', budgeting: 'timeslices' },
+      { name: 'api-errors', service: 'checkout', sli: { ratio: { bad: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' } }, objective: 0.995, window: '7d' },
     ]);
     const cfg = sloProcessorFactory.parse({ objectives });
     expect(cfg.objectives.map((o) => [o.name, o.sli.kind, o.sli.threshold_ms, o.window / 86_400_000, o.calendar, o.budgeting, o.time_slice_target]))
@@ -58,6 +74,7 @@ describe('OpenSLO input', () => {
         ['checkout-availability', 'availability', 0, 28, false, 'occurrences', 0.999],
         ['checkout-latency-fast', 'latency', 300, 31, true, 'timeslices', 0.9],
         ['checkout-latency-not-slow', 'latency', 1000, 31, true, 'timeslices', 0.99],
+        ['api-errors', 'ratio', 0, 7, false, 'occurrences', 0.995],
       ]);
   });
 
