@@ -90,4 +90,34 @@ describe('OpenSLO input', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("SLO 'ratio-slices': budgetingMethod RatioTimeslices is not supported");
   });
+
+  test('processors.slo.openslo_files: its SLOs follow the inline ones; problems name the file (validate, built CLI)', () => {
+    const dir = tempDir();
+    const good = join(dir, 'slos.yaml');
+    writeFileSync(good, DOCS.slice(0, DOCS.lastIndexOf('---')));
+    const cfg = sloProcessorFactory.parse({ objectives: [{ name: 'inline', service: 'checkout', sli: 'availability', objective: 0.9 }], openslo_files: [good] });
+    expect(cfg.objectives.map((o) => [o.name, o.sli.kind])).toEqual([
+      ['inline', 'availability'], ['checkout-availability', 'availability'], ['checkout-latency-fast', 'latency'], ['checkout-latency-not-slow', 'latency'], ['api-errors', 'ratio']]);
+    const all = join(dir, 'all.yaml');
+    writeFileSync(all, DOCS);
+    const missing = join(dir, 'nope.yaml');
+    const problems = sloProcessorFactory.validate({ objectives: [{ name: 'api-errors', service: 'x', sli: 'availability', objective: 0.9 }], openslo_files: [all, missing] })
+      .map((p) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual([
+      `openslo_files.0: '${all}': SLO 'ratio-slices': budgetingMethod RatioTimeslices is not supported (Occurrences, Timeslices)`,
+      expect.stringMatching(new RegExp(`^openslo_files\\.1: cannot read '${missing}': ENOENT`)),
+      `openslo_files.0: SLO name 'api-errors' is used twice (from '${all}')`,
+    ]);
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(config, `
+storage: { path: ${join(dir, 'o.db')} }
+receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" } } } }
+processors: { slo: { openslo_files: [${all}] } }
+exporters: { nop: {} }
+service: { pipelines: { traces: { receivers: [otlp], processors: [slo], exporters: [nop] } } }
+`);
+    const r = spawnSync(process.execPath, [CLI, 'validate', '--config', config], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toContain(`processors.slo.openslo_files.0: '${all}': SLO 'ratio-slices': budgetingMethod RatioTimeslices is not supported`);
+  });
 });
