@@ -49,8 +49,8 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
   private detach: (() => void) | undefined;
   private timers: Timer[] = [];
   private registry: MetricRegistry | undefined;
-  private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; burn: GaugeVec } | undefined;
-  private sig: { burn: Signal; budget: Signal; sli: Signal; alert: Signal } | undefined;
+  private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; exhaustion: GaugeVec; burn: GaugeVec } | undefined;
+  private sig: { burn: Signal; budget: Signal; exhaustion: Signal; sli: Signal; alert: Signal } | undefined;
   private stopped = false;
   private readonly ratios: RatioCounter | undefined;
   private readonly outcomes: OutcomeTotals | undefined;
@@ -100,6 +100,7 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
       objective: reg.gauge('outrider_slo_objective_ratio', 'The SLO objective (0.999 = 99.9%).', ['slo', 'service']),
       sli: reg.gauge('outrider_slo_sli_ratio', 'Good events / all events over the window.', sw),
       budget: reg.gauge('outrider_slo_error_budget_remaining_ratio', 'Share of the error budget left over the SLO window (negative: overspent).', ['slo', 'service']),
+      exhaustion: reg.gauge('outrider_slo_error_budget_exhaustion_seconds', 'Seconds until the error budget is spent at the 1h burn rate (+Inf: not burning, 0: spent).', ['slo', 'service']),
       burn: reg.gauge('outrider_slo_burn_rate', 'Error ratio over the window / (1 − objective).', sw),
     };
     this.registry = reg;
@@ -112,6 +113,7 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
     this.sig = {
       burn: signals.gauge('slo_burn_rate', sw),
       budget: signals.gauge('slo_error_budget_remaining', ['slo', 'service']),
+      exhaustion: signals.gauge('slo_error_budget_exhaustion_seconds', ['slo', 'service']),
       sli: signals.gauge('slo_sli', sw),
       alert: signals.gauge('slo_alert', ['slo', 'service', 'severity', 'long_window', 'short_window']),
     };
@@ -232,6 +234,8 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
     for (const st of statuses) {
       v.budget.set([st.name, st.service], st.errorBudgetRemaining);
       s.budget.series([st.name, st.service]).set(st.errorBudgetRemaining, at);
+      v.exhaustion.set([st.name, st.service], st.exhaustionSeconds);
+      s.exhaustion.series([st.name, st.service]).set(st.exhaustionSeconds, at);
       for (const [w, ws] of Object.entries(st.windows)) {
         const labels = [st.name, st.service, w];
         v.sli.set(labels, ws.sli);
