@@ -74,6 +74,24 @@ describe('slo ratio SLIs over received metrics', () => {
     expect(proc.api.get('api-ratio')).toMatchObject({ good: 107, total: 110 });
   });
 
+  test('a batch refused downstream and sent again counts once; two points of a series in one batch count in order', async () => {
+    const s = testSettings('slo');
+    const cfg = sloProcessorFactory.parse({ objectives: [{ name: 'api-ratio', service: 'checkout', sli: { ratio: { good: 'req{code="200"}', total: 'req' } }, objective: 0.99 }] });
+    let refuse = true;
+    const proc = sloProcessorFactory.create.metrics!(s, cfg, { consume: async () => { if (refuse) throw new Error('queue full'); } }) as Proc;
+    await proc.start(s.host);
+    const t = BigInt(s.clock.now()) * MS + 1n;
+    const first = batch(sum('req', [[10, { code: '200' }, t, t + 1n], [2, { code: '500' }, t, t + 1n]]));
+    await expect(proc.consume(first)).rejects.toThrow('queue full');
+    expect(proc.api.get('api-ratio')!.total).toBe(0);
+    refuse = false;
+    await proc.consume(first);
+    expect(proc.api.get('api-ratio')).toMatchObject({ good: 10, total: 12 });
+    // a batch holding two exports of the same series (e.g. after a batch processor)
+    await proc.consume(batch(sum('req', [[15, { code: '200' }, t, t + 2n], [20, { code: '200' }, t, t + 3n]])));
+    expect(proc.api.get('api-ratio')).toMatchObject({ good: 20, total: 22 });
+  });
+
   test('bad/total; matchers over point and resource attributes, regex anchored', async () => {
     const { proc, s } = await setup({ bad: 'jobs_total{result=~"fail|timeout",service.name="checkout"}', total: 'jobs_total{service.name="checkout"}' });
     const t = BigInt(s.clock.now()) * MS;

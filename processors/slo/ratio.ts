@@ -6,8 +6,8 @@ import { Temporality, type KeyValue, type MetricsData, type NumberDataPoint } fr
 import type { SloDefinition } from './config.js';
 import { selects, type Selector } from './selector.js';
 
-/** Per SLO (by index), what one batch adds: good and total events. */
-export interface RatioCounts { good: Float64Array; total: Float64Array }
+/** Per SLO (by index), what one batch adds: good and total events; `commit` keeps its series' values once the batch is accepted. */
+export interface RatioCounts { good: Float64Array; total: Float64Array; commit(): void }
 
 interface Last { start: bigint; time: bigint; value: number; /** agent clock, ms */ seen: number }
 
@@ -50,6 +50,8 @@ export class RatioCounter {
   /** The increments this batch (received at `nowMs`) adds per SLO, or undefined when it holds none of the selected counters. */
   count(md: MetricsData, nowMs: number): RatioCounts | undefined {
     let out: RatioCounts | undefined;
+    // the batch's points per series: kept only when the batch is accepted, so one sent again counts once
+    const staged = new Map<string, Last>();
     for (const rm of md.resourceMetrics) {
       const resAttrs = rm.resource?.attributes ?? [];
       let resKey: string | undefined;
@@ -66,25 +68,29 @@ export class RatioCounter {
               if (!selects(u.sel, get)) continue;
               if (inc === undefined) {
                 resKey ??= labelKey(resAttrs);
-                inc = cumulative ? this.increment(`${m.name}\u0001${resKey}\u0001${labelKey(p.attributes)}`, p, nowMs) : Math.max(0, num(p.value));
+                inc = cumulative ? this.increment(staged, `${m.name}\u0001${resKey}\u0001${labelKey(p.attributes)}`, p, nowMs) : Math.max(0, num(p.value));
               }
               if (inc === 0) break;
-              out ??= { good: new Float64Array(this.defs.length), total: new Float64Array(this.defs.length) };
+              out ??= this.counts(staged);
               out[u.role][u.slo]! += u.sign * inc;
             }
           }
         }
       }
     }
-    return out;
+    return out ?? (staged.size > 0 ? this.counts(staged) : undefined);
   }
 
-  private increment(key: string, p: NumberDataPoint, nowMs: number): number {
+  private counts(staged: Map<string, Last>): RatioCounts {
+    return { good: new Float64Array(this.defs.length), total: new Float64Array(this.defs.length), commit: () => { for (const [k, l] of staged) this.last.set(k, l); } };
+  }
+
+  private increment(staged: Map<string, Last>, key: string, p: NumberDataPoint, nowMs: number): number {
     const value = num(p.value);
     if (!Number.isFinite(value) || value < 0) return 0;
-    const prev = this.last.get(key);
+    const prev = staged.get(key) ?? this.last.get(key);
     if (prev && p.timeUnixNano !== 0n && p.timeUnixNano <= prev.time) return 0; // a repeat or an older point
-    this.last.set(key, { start: p.startTimeUnixNano, time: p.timeUnixNano, value, seen: nowMs });
+    staged.set(key, { start: p.startTimeUnixNano, time: p.timeUnixNano, value, seen: nowMs });
     if (!prev) return p.startTimeUnixNano !== 0n && p.startTimeUnixNano >= this.sinceNs ? value : 0;
     if (p.startTimeUnixNano !== prev.start || value < prev.value) return value; // restarted from 0
     return value - prev.value;

@@ -22,7 +22,7 @@ import { RETENTION_EXTRA_MS, SloStore, type Pending } from './slo-store.js';
 /** The span attribute naming the SLOs a span was a bad event of (comma-separated). */
 export const BAD_ATTRIBUTE = 'outrider.slo.bad';
 
-interface Counted { good: Float64Array; total: Float64Array; bad?: Array<[number, Uint8Array]> }
+interface Counted { good: Float64Array; total: Float64Array; bad?: Array<[number, Uint8Array]>; commit?: () => void }
 
 /** How long a cumulative counter series may go unreported before its last value is forgotten. */
 export const SERIES_IDLE_MS = 3_600_000;
@@ -127,14 +127,14 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
   }
 
   /**
-   * Classifies and marks the spans, hands the batch on, and counts it once the pipeline accepted
-   * it: a batch refused downstream and sent again is counted once.
+   * Classifies and marks the spans (or reads the counters' increments), hands the batch on, and
+   * counts it once the pipeline accepted it: a batch refused downstream and sent again is counted once.
    */
   async consume(data: D): Promise<void> {
     const counted = this.stopped || this.defs.length === 0 ? undefined
       : this.ratios ? this.ratios.count(data as MetricsData, this.settings.clock.now()) : this.classify(data as TracesData);
     await this.next.consume(data);
-    if (counted) this.count(counted);
+    if (counted) { counted.commit?.(); this.count(counted); }
   }
 
   private classify(td: TracesData): Counted | undefined {
