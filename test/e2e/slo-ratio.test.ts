@@ -44,7 +44,7 @@ describe('slo ratio e2e', () => {
       await provider.forceFlush(); // the same cumulative values again: nothing more
       tracer.getTracer('e2e').startSpan('GET /', { kind: SpanKind.SERVER }).end();
       await tracer.forceFlush();
-      const board = agent.service(SLO);
+      const board = agent.service(SLO)!;
       expect(board.get('api-errors')).toMatchObject({ good: 1150, total: 1200 });
       expect(board.get('api-errors')!.windows['5m']!.sli).toBe(1150 / 1200);
       expect(board.get('spans')).toMatchObject({ good: 1, total: 1 });
