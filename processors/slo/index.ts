@@ -10,6 +10,10 @@ export const sloProcessorFactory: ProcessorFactory<SloConfig> = {
   signals: ['traces', 'metrics'],
   usesStore: true,
   ...configFromSchema<SloConfig>('slo', sloConfigSchema),
+  warnings: (config, signals) => config.objectives.flatMap((o) => {
+    const needs = o.sli.kind === 'ratio' ? 'metrics' : 'traces';
+    return signals.includes(needs) ? [] : [{ path: 'objectives', message: `SLO '${o.name}' is counted only by an slo processor in a ${needs} pipeline, and no ${needs} pipeline uses this one` }];
+  }),
   create: {
     traces: (settings, config, next) => new SloProcessor(settings, config, next, 'traces'),
     metrics: (settings, config, next) => new SloProcessor(settings, config, next, 'metrics'),

@@ -1,6 +1,8 @@
 // Ratio SLIs over received counters on the fake clock: cumulative deltas per series (baseline,
 // resets, start-time changes, repeats), delta points, bad/total, selectors, exposition, store.
 import { describe, expect, test } from 'vitest';
+import { factoryMap } from '../../agent/factories.js';
+import { loadConfig } from '../../config/loader.js';
 import type { Metric, MetricsData, TracesData } from '../../agent/pdata/model.js';
 import { METRICS } from '../../agent/metric-registry.js';
 import { STORE } from '../../agent/services/store-service.js';
@@ -148,5 +150,21 @@ describe('slo ratio SLIs over received metrics', () => {
     expect(v({ good: 'a', bad: 'c', total: 'b' }).join()).toContain('ratio needs good and total, or bad and total');
     expect(v({ total: 'b' }).join()).toContain('ratio needs good and total, or bad and total');
     expect(v({ good: 'a{code=200}', total: 'b' }).join()).toContain(`selector 'a{code=200}': expected key="value"`);
+  });
+
+  test('validate warns about an SLO no pipeline of its signal counts (a ratio SLO with slo only in a traces pipeline)', () => {
+    const yaml = (pipelines: string) => `
+storage: { path: ./data/o.db }
+receivers: { otlp: { protocols: { grpc: { endpoint: "127.0.0.1:0" } } } }
+processors: { slo: { objectives: [{ name: api, service: s, sli: { ratio: { good: 'req{code="200"}', total: req } }, objective: 0.99 }, { name: spans, service: s, sli: availability, objective: 0.99 }] } }
+exporters: { nop: {} }
+service: { pipelines: { ${pipelines} } }
+`;
+    const traces = 'traces: { receivers: [otlp], processors: [slo], exporters: [nop] }';
+    const metrics = 'metrics: { receivers: [otlp], processors: [slo], exporters: [nop] }';
+    const only = loadConfig({ yaml: yaml(traces) }, factoryMap(), {});
+    expect(only.problems).toEqual([]);
+    expect(only.warnings).toEqual([{ path: 'processors.slo.objectives', message: "SLO 'api' is counted only by an slo processor in a metrics pipeline, and no metrics pipeline uses this one" }]);
+    expect(loadConfig({ yaml: yaml(`${traces}, ${metrics}`) }, factoryMap(), {}).warnings).toEqual([]);
   });
 });
