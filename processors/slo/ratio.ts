@@ -39,9 +39,6 @@ export class RatioCounter {
     });
   }
 
-  /** Series tracked (cumulative points seen). */
-  get series(): number { return this.last.size; }
-
   /** Forgets the series not reported since `beforeMs` (agent clock): their next point is a new baseline. */
   expire(beforeMs: number): void {
     for (const [k, l] of this.last) if (l.seen < beforeMs) this.last.delete(k);
