@@ -95,6 +95,8 @@ interface FactoryBase<C> extends FactoryConfig<C> {
   readonly signals: readonly Signal[];
   /** Keeps data in the agent's store whatever its config (e.g. the slo processor's buckets). */
   readonly usesStore?: boolean;
+  /** Warnings about a config given the signals of the pipelines using the component (paths relative to it). */
+  warnings?(config: C, signals: readonly Signal[]): Problem[];
 }
 
 export interface ReceiverFactory<C = any> extends FactoryBase<C> {

@@ -121,6 +121,11 @@ export function validateConfig(tree: unknown, factories: FactoryCatalog): { conf
   for (const c of components.values()) {
     if (!used.includes(c)) warnings.push({ path: `${SECTION[c.kind]}.${c.id}`, message: 'declared but not used in any pipeline' });
   }
+  for (const c of used) {
+    const lists = (p: PipelineDecl) => (c.kind === 'processor' ? p.processors : c.kind === 'receiver' ? p.receivers : c.kind === 'exporter' ? p.exporters : [...p.receivers, ...p.exporters]);
+    const signals = [...new Set(pipelines.filter((p) => lists(p).includes(c.id)).map((p) => p.signal))];
+    for (const w of c.factory.warnings?.(c.config, signals) ?? []) warnings.push({ path: `${SECTION[c.kind]}.${c.id}${w.path ? `.${w.path}` : ''}`, message: w.message });
+  }
 
   if (problems.length > 0 || !root || !telemetry || !storage) return { problems, warnings };
   return {

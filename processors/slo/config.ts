@@ -1,7 +1,12 @@
 // Config of the slo processor: SLO definitions (service, match, SLI kind, objective, window),
 // flush and evaluation intervals, the minimum-events guard and the bad-trace reservoir size.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { problemsOf } from '../../agent/component.js';
+import { configParseOptions } from '../../config/error-map.js';
 import { duration, num } from '../../config/schema-helpers.js';
+import { fromOpenSlo } from './openslo.js';
+import { parseSelector, type Selector } from './selector.js';
 
 /** Span kinds by name, as OTLP numbers them. */
 export const SPAN_KINDS = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
@@ -44,11 +49,40 @@ const availability = z.strictObject({
   grpc_status_codes: z.array(num({ int: true, min: 0, max: 16 })).prefault([]),
 });
 
+const selector = z.string().transform((v, ctx): Selector => {
+  const sel = parseSelector(v);
+  if (typeof sel === 'string') { ctx.issues.push({ code: 'custom', input: v, message: sel }); return z.NEVER; }
+  return sel;
+});
+
+/**
+ * Ratio over received monotonic counters (cumulative or delta Sums): `good` and `total`, or `bad`
+ * and `total`, each a selector `name{key="v",key=~"re",…}` over point and resource attributes.
+ */
+const ratio = z.strictObject({ good: selector.optional(), bad: selector.optional(), total: selector }).superRefine((r, ctx) => {
+  if ((r.good === undefined) === (r.bad === undefined)) ctx.addIssue({ code: 'custom', message: 'ratio needs good and total, or bad and total' });
+});
+
+const NO_SPAN_SLI = { http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: 0 };
+
+const SLI_HELP = "sli must be 'availability', { availability: {...} }, { latency: <duration> } or { ratio: { good|bad: <selector>, total: <selector> } }";
+
+/** One of the keys `availability`, `latency`, `ratio` (an object per kind, so a problem is reported in its own key). */
+const sliObject = z.strictObject({ availability: availability.optional(), latency: duration().optional(), ratio: ratio.optional() })
+  .superRefine((o, ctx) => {
+    if ([o.availability, o.latency, o.ratio].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: SLI_HELP });
+  })
+  .transform((o) => {
+    if (o.ratio) return { kind: 'ratio' as const, ...NO_SPAN_SLI, ratio: o.ratio };
+    if (o.latency !== undefined) return { kind: 'latency' as const, ...NO_SPAN_SLI, threshold_ms: o.latency };
+    return { kind: 'availability' as const, ...o.availability!, threshold_ms: 0 };
+  });
+
 const sli = z.union([
   z.literal('availability').transform(() => ({ kind: 'availability' as const, http_status_min: 500, status_error: true, grpc_status_codes: [] as number[], threshold_ms: 0 })),
-  z.strictObject({ availability: availability.prefault({}) }).transform((s) => ({ kind: 'availability' as const, ...s.availability, threshold_ms: 0 })),
-  z.strictObject({ latency: duration() }).transform((s) => ({ kind: 'latency' as const, http_status_min: 0, status_error: false, grpc_status_codes: [] as number[], threshold_ms: s.latency })),
-], { error: () => "sli must be 'availability', { availability: {...} } or { latency: <duration> }" });
+  sliObject,
+  // a problem inside one kind's key is reported there (config/error-map.ts); anything else gets the shapes
+], { error: (iss) => (iss.code === 'invalid_union' && iss.errors.some((e) => (e[0]?.path.length ?? 0) > 0) ? undefined : SLI_HELP) });
 
 /** Glob (`*` any run of characters) → anchored regex. */
 function glob(p: string): RegExp {
@@ -91,23 +125,54 @@ export const objectiveSchema = objectiveFields.transform((o) => ({
   ...o, window: o.window.ms, calendar: o.window.calendar, time_slice_target: o.time_slice_target ?? o.objective,
 }));
 
-/** Config schema; unknown keys rejected, defaults filled. */
+type Objective = z.output<typeof objectiveSchema>;
+
+/** The objectives of the OpenSLO `SLO` documents in `file`; every problem is pushed naming the file. */
+function openSloObjectives(file: string, report: (message: string) => void): Objective[] {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { report(`cannot read '${file}': ${(e as Error).message}`); return []; }
+  const { objectives, problems } = fromOpenSlo(text);
+  for (const p of problems) report(`'${file}': ${p}`);
+  const out: Objective[] = [];
+  for (const o of objectives) {
+    const r = objectiveSchema.safeParse(o, configParseOptions);
+    if (r.success) out.push(r.data);
+    else for (const p of problemsOf(r.error)) report(`'${file}': SLO '${String(o.name)}': ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  }
+  return out;
+}
+
+/** Config schema; unknown keys rejected, defaults filled; objectives of `openslo_files` follow the inline ones. */
 export const sloConfigSchema = z.strictObject({
   objectives: z.array(objectiveSchema).prefault([]),
+  /** OpenSLO v1 files whose `SLO` documents are objectives too (read at validation and at every start, as `outrider slo import` reads them). */
+  openslo_files: z.array(z.string().min(1)).prefault([]),
   /** How often the minute buckets gathered in memory are written to SQLite, in one transaction (ms). */
   flush_interval: duration().prefault('5s'),
   /** How often SLIs, budgets, burn rates and tiers are recomputed and published (ms). */
   evaluation_interval: duration().prefault('10s'),
   /** Recent bad-event trace ids kept per SLO. */
   bad_trace_ids: num({ int: true, min: 0, max: 1000 }).prefault(20),
-}).superRefine((c, ctx) => {
+}).transform((c, ctx) => {
+  const origin = c.objectives.map((_, i): Array<string | number> => ['objectives', i, 'name']);
+  const objectives = [...c.objectives];
+  c.openslo_files.forEach((file, k) => {
+    for (const o of openSloObjectives(file, (message) => ctx.issues.push({ code: 'custom', input: file, path: ['openslo_files', k], message }))) {
+      objectives.push(o);
+      origin.push(['openslo_files', k]);
+    }
+  });
   const seen = new Set<string>();
-  c.objectives.forEach((o, i) => {
-    if (seen.has(o.name)) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'name'], message: `SLO name '${o.name}' is used twice` });
+  objectives.forEach((o, i) => {
+    if (seen.has(o.name)) {
+      const where = origin[i]![0] === 'openslo_files' ? ` (from '${c.openslo_files[origin[i]![1] as number]}')` : '';
+      ctx.issues.push({ code: 'custom', input: o.name, path: origin[i]!, message: `SLO name '${o.name}' is used twice${where}` });
+    }
     seen.add(o.name);
   });
-  if (c.flush_interval <= 0) ctx.addIssue({ code: 'custom', path: ['flush_interval'], message: 'must be more than 0' });
-  if (c.evaluation_interval <= 0) ctx.addIssue({ code: 'custom', path: ['evaluation_interval'], message: 'must be more than 0' });
+  if (c.flush_interval <= 0) ctx.issues.push({ code: 'custom', input: c.flush_interval, path: ['flush_interval'], message: 'must be more than 0' });
+  if (c.evaluation_interval <= 0) ctx.issues.push({ code: 'custom', input: c.evaluation_interval, path: ['evaluation_interval'], message: 'must be more than 0' });
+  return { ...c, objectives };
 });
 
 /** The validated config with defaults filled. */

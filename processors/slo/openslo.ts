@@ -1,7 +1,9 @@
-// OpenSLO v1 `SLO` documents → slo processor objectives. Outrider counts spans of `spec.service`:
-// a ratioMetric indicator becomes an `availability` SLI, a threshold objective (`op: lte|lt`,
-// `value` in ms) a `latency` SLI; the metric queries themselves are not used.
+// OpenSLO v1 `SLO` documents → slo processor objectives. A counter ratioMetric whose queries are
+// plain selectors (`name{label="v"}`) becomes a `ratio` SLI over received metrics; any other
+// indicator counts spans of `spec.service`: a threshold objective (`op: lte|lt`, `value` in ms) a
+// `latency` SLI, else `availability`.
 import { parseAllDocuments } from 'yaml';
+import { parseSelector } from './selector.js';
 
 /** One objective in the processor's config shape (before validation). */
 export type ObjectiveInput = Record<string, unknown>;
@@ -11,10 +13,27 @@ interface OpenSloDoc {
   spec?: {
     service?: string; budgetingMethod?: string;
     timeWindow?: Array<{ duration?: string; isRolling?: boolean; calendar?: { timeZone?: string } }>;
-    indicator?: { spec?: { ratioMetric?: unknown; thresholdMetric?: unknown } };
+    indicator?: { spec?: { ratioMetric?: RatioMetric; thresholdMetric?: unknown } };
     indicatorRef?: string;
     objectives?: Array<{ displayName?: string; target?: number; targetPercent?: number; op?: string; value?: number; timeSliceTarget?: number }>;
   };
+}
+
+interface MetricRef { metricSource?: { type?: string; spec?: { query?: unknown } } }
+interface RatioMetric { counter?: boolean; good?: MetricRef; bad?: MetricRef; total?: MetricRef }
+
+/** `{ ratio: {good|bad, total} }` when the ratioMetric counts counters through plain selectors, else undefined. */
+function ratioSli(r: RatioMetric | undefined): { ratio: Record<string, string> } | undefined {
+  if (!r || r.counter !== true) return undefined;
+  const query = (m: MetricRef | undefined) => {
+    const q = m?.metricSource?.spec?.query;
+    return typeof q === 'string' && typeof parseSelector(q.trim()) !== 'string' ? q.trim() : undefined;
+  };
+  const total = query(r.total);
+  const good = query(r.good);
+  const bad = query(r.bad);
+  if (!total || (good === undefined) === (bad === undefined)) return undefined;
+  return { ratio: good ? { good, total } : { bad: bad!, total } };
 }
 
 /** Converts the `SLO` documents of a YAML stream; every document it cannot convert is a problem naming it. */
@@ -49,7 +68,7 @@ export function fromOpenSlo(text: string): { objectives: ObjectiveInput[]; probl
     objs.forEach((o, k) => {
       const objective = o.target ?? (o.targetPercent !== undefined ? o.targetPercent / 100 : undefined);
       if (objective === undefined) return void bad(`objectives[${k}] needs target or targetPercent`);
-      let sli: unknown = 'availability';
+      let sli: unknown = ratioSli(s.indicator?.spec?.ratioMetric) ?? 'availability';
       if (o.op !== undefined || o.value !== undefined) {
         if ((o.op !== 'lte' && o.op !== 'lt') || typeof o.value !== 'number') return void bad(`objectives[${k}]: a threshold objective needs op lte or lt and a numeric value (ms)`);
         sli = { latency: `${o.value}ms` };

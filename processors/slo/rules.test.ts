@@ -34,7 +34,7 @@ describe('slo rules', () => {
 
   test('promtool check rules passes (availability 30d, latency 7d, route-matched 28d; both formats)', () => {
     const r = promtool('check', 'rules', join(DATA, 'rules.yaml'));
-    expect(r.out).toContain('SUCCESS: 48 rules found');
+    expect(r.out).toContain('SUCCESS: 72 rules found');
     expect(r.code).toBe(0);
     const operator = parse(sloRulesYaml(defs(), 'prometheus-operator')) as { kind: string; spec: { groups: unknown[] } };
     expect(operator.kind).toBe('PrometheusRule');
@@ -49,10 +49,16 @@ describe('slo rules', () => {
     expect(r.code).toBe(0);
   });
 
+  test('promtool test rules: window counts are the sidecars\' own (last − first sample), increase() only across a reset', () => {
+    const r = promtool('test', 'rules', 'exact-counts.test.yaml');
+    expect(r.out).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+  });
+
   test('28d factors in the alert expressions: 13.44, 5.6, 2.8, 0.933…', () => {
     const text = sloRulesYaml(defs().filter((d) => d.name === 'pay-route'));
     for (const f of ['> 13.44 ', '> 5.6 ', '> 2.8 ', '> 0.933333333333 ']) expect(text).toContain(f);
-    expect(text).not.toContain('increase('); // min_events: 0 has no guard
+    expect(text).not.toContain(') >= '); // min_events: 0 has no guard
   });
 
   test('outrider slo rules --config prints the same rules (built CLI)', () => {

@@ -1,5 +1,6 @@
 // Prometheus rules for fleet-wide SLOs from the same definitions the sidecars count: recording
-// rules over `outrider_slo_events_total` summed across sidecars, and the multiwindow burn-rate alerts.
+// rules over `outrider_slo_events_total` summed across sidecars (window counts exact where no
+// sidecar restarted), and the multiwindow burn-rate alerts.
 import { stringify } from 'yaml';
 import type { SloDefinition } from './config.js';
 import { TIERS, WINDOWS, burnFactor, windowLabel } from './evaluate.js';
@@ -26,11 +27,20 @@ export function sloRuleGroups(d: SloDefinition): Array<{ name: string; rules: Ru
   const periodMs = d.calendar ? 30 * 86_400_000 : d.window;
   const period = windowLabel(periodMs);
   const windows = [...WINDOWS.map(([w]) => w), period];
+  const range = (w: string) => `${events}}[${w}]`;
+  const increase = (w: string, more = '') => `outrider_slo:events:increase{${sel}${more},window="${w}"}`;
+  // per sidecar series: last − first sample in the window, exact where rate() would extrapolate;
+  // a series that reset in the window (a restarted sidecar) falls back to increase()
   const records: Rule[] = windows.map((w) => ({
-    record: 'outrider_slo:sli_error:ratio',
-    expr: `sum(rate(${events},outcome="bad"}[${w}])) / sum(rate(${events}}[${w}]))`,
+    record: 'outrider_slo:events:increase',
+    expr: `sum by (slo, service, outcome) (((max_over_time(${range(w)}) - min_over_time(${range(w)})) unless resets(${range(w)}) > 0) or increase(${range(w)}))`,
     labels: { slo: d.name, service: d.service, window: w },
   }));
+  records.push(...windows.map((w) => ({
+    record: 'outrider_slo:sli_error:ratio',
+    expr: `sum(${increase(w, ',outcome="bad"')}) / sum(${increase(w)})`,
+    labels: { slo: d.name, service: d.service, window: w },
+  })));
   records.push(
     { record: 'outrider_slo:sli:ratio', expr: `1 - outrider_slo:sli_error:ratio{${sel}}`, labels: ids },
     { record: 'outrider_slo:burn_rate:ratio', expr: `outrider_slo:sli_error:ratio{${sel}} / ${budget}`, labels: ids },
@@ -41,7 +51,7 @@ export function sloRuleGroups(d: SloDefinition): Array<{ name: string; rules: Ru
   const conds = TIERS.map((t) => {
     const f = num(burnFactor(t, periodMs));
     let c = `(${burn(t.long)} > ${f} and ${burn(t.short)} > ${f})`;
-    if (d.min_events > 0) c = `(${c} and on (slo, service) sum by (slo, service) (increase(${events}}[${t.long}])) >= ${num(d.min_events)})`;
+    if (d.min_events > 0) c = `(${c} and on (slo, service) sum by (slo, service) (${increase(t.long)}) >= ${num(d.min_events)})`;
     return c;
   });
   const alerts: Rule[] = TIERS.map((t, i) => ({

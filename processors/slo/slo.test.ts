@@ -189,10 +189,14 @@ describe('slo', () => {
 
   test('exposition at /metrics and the slo_alert signal', async () => {
     const { proc, s } = await setup([{ ...AVAIL, min_events: 0 }]);
+    const L = 'slo="checkout-availability",service="checkout"';
+    // both outcomes at 0 from start, before any span: a first scrape sees 0 and fleet rules lose nothing
+    const before = await s.render();
+    expect(before).toContain(`outrider_slo_events_total{${L},outcome="good"} 0\n`);
+    expect(before).toContain(`outrider_slo_events_total{${L},outcome="bad"} 0\n`);
     await proc.consume(batch(100, 20));
     await s.clock.advance(10_000); // one evaluation_interval
     const text = await s.render();
-    const L = 'slo="checkout-availability",service="checkout"';
     expect(text).toContain(`outrider_slo_events_total{${L},outcome="good"} 80`);
     expect(text).toContain(`outrider_slo_events_total{${L},outcome="bad"} 20`);
     expect(text).toContain(`outrider_slo_objective_ratio{${L}} 0.999`);
@@ -206,6 +210,27 @@ describe('slo', () => {
     close(alert('page', '1h')!, 200);
     expect(alert('page', '6h')).toBe(0);
     close(s.signals.select('slo_sli', { slo: AVAIL.name, window: '5m' })[0]!.last(60_000)!, 0.8);
+  });
+
+  test('time until the budget is spent at the 1h burn rate: in the status, at /metrics and as a signal', async () => {
+    const { proc, s } = await setup([{ ...AVAIL, objective: 0.99 }]);
+    await s.clock.advance(10_000);
+    expect(await s.render()).toContain('outrider_slo_error_budget_exhaustion_seconds{slo="checkout-availability",service="checkout"} +Inf\n');
+    await proc.consume(batch(10_000, 0)); // minute 0: all good
+    await s.clock.advance(119 * MIN);
+    await proc.consume(batch(1000, 20)); // minute 119: 2 % bad, burn 2 over 1h; over 30d 20/11,000 → budget 1 − 20/110
+    await s.clock.advance(10_000);
+    const st = proc.api.get(AVAIL.name)!;
+    close(st.errorBudgetRemaining, 1 - 20 / 110);
+    close(st.burnRates['1h']!, 2);
+    const want = ((1 - 20 / 110) * 30 * 86_400) / 2; // the rest of the budget, spent at 2× over 30 d
+    const rel = (x: number) => expect(Math.abs(x - want) / want).toBeLessThan(1e-12); // 1,060,363.6… s ≈ 12.3 days
+    rel(st.exhaustionSeconds);
+    const text = await s.render();
+    rel(Number(/^outrider_slo_error_budget_exhaustion_seconds\{[^}]*\} (\S+)$/m.exec(text)![1]));
+    rel(s.signals.select('slo_error_budget_exhaustion_seconds', { slo: AVAIL.name })[0]!.last(60_000)!);
+    await proc.consume(batch(1000, 1000)); // overspent: 0
+    expect(proc.api.get(AVAIL.name)!.exhaustionSeconds).toBe(0);
   });
 
   test('bad-event trace ids: the most recent, newest last, at most bad_trace_ids', async () => {

@@ -1,12 +1,13 @@
-// The slo processor: counts every span in the SLOs of its service (weighted by the OTEP 235
-// adjusted count), marks bad spans with `outrider.slo.bad`, keeps per-minute counts in memory and
-// SQLite, and publishes SLIs, budgets, burn rates and burn-rate tiers.
+// The slo processor: in a traces pipeline counts every span in the SLOs of its service (weighted by
+// the OTEP 235 adjusted count) and marks bad spans with `outrider.slo.bad`; in a metrics pipeline
+// counts the ratio SLOs from received counters. Keeps per-minute counts in memory and SQLite, and
+// publishes SLIs, budgets, burn rates and burn-rate tiers.
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import type { Timer } from '../../agent/clock.js';
 import { METRICS, type CounterVec, type GaugeVec, type MetricRegistry } from '../../agent/metric-registry.js';
 import { valueText } from '../../agent/metric-registry/labels.js';
-import type { KeyValue, TracesData } from '../../agent/pdata/model.js';
+import type { KeyValue, MetricsData, TracesData } from '../../agent/pdata/model.js';
 import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
 import { STORE } from '../../agent/services/store-service.js';
 import { SIGNALS, type Signal } from '../../agent/signals/signals.js';
@@ -15,18 +16,25 @@ import { isBad, matches, SpanFacts } from './classify.js';
 import type { SloConfig, SloDefinition } from './config.js';
 import { evaluate, type SloStatus } from './evaluate.js';
 import { MINUTE_MS, MinuteRing } from './minutes.js';
+import { OutcomeTotals, RatioCounter } from './ratio.js';
 import { RETENTION_EXTRA_MS, SloStore, type Pending } from './slo-store.js';
 
 /** The span attribute naming the SLOs a span was a bad event of (comma-separated). */
 export const BAD_ATTRIBUTE = 'outrider.slo.bad';
 
-interface Counted { good: Float64Array; total: Float64Array; bad: Array<[number, Uint8Array]> }
+interface Counted { good: Float64Array; total: Float64Array; bad?: Array<[number, Uint8Array]>; commit?: () => void }
+
+/** How long a cumulative counter series may go unreported before its last value is forgotten. */
+export const SERIES_IDLE_MS = 3_600_000;
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
-/** Counts spans into SLOs; mutates (adds `outrider.slo.bad` to bad spans). */
-export class SloProcessor implements Component, Consumer<TracesData> {
-  readonly mutates = true;
+/**
+ * Counts spans (traces pipeline: the availability and latency SLOs; mutates, adding
+ * `outrider.slo.bad` to bad spans) or received counters (metrics pipeline: the ratio SLOs).
+ */
+export class SloProcessor<D extends TracesData | MetricsData = TracesData> implements Component, Consumer<D> {
+  readonly mutates: boolean;
   private readonly defs: SloDefinition[];
   private readonly rings: MinuteRing[];
   private readonly byService = new Map<string, number[]>();
@@ -41,9 +49,13 @@ export class SloProcessor implements Component, Consumer<TracesData> {
   private detach: (() => void) | undefined;
   private timers: Timer[] = [];
   private registry: MetricRegistry | undefined;
-  private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; burn: GaugeVec } | undefined;
-  private sig: { burn: Signal; budget: Signal; sli: Signal; alert: Signal } | undefined;
+  private vecs: { events: CounterVec; objective: GaugeVec; sli: GaugeVec; budget: GaugeVec; exhaustion: GaugeVec; burn: GaugeVec } | undefined;
+  private sig: { burn: Signal; budget: Signal; exhaustion: Signal; sli: Signal; alert: Signal } | undefined;
   private stopped = false;
+  private readonly ratios: RatioCounter | undefined;
+  private readonly outcomes: OutcomeTotals | undefined;
+  /** Where this instance claims the store and attaches its SLOs (one per signal). */
+  private readonly key: string;
   /** The SLO state for other parts of the agent. */
   readonly api: SloApi = {
     list: () => this.defs.map((d, i) => evaluate(d, this.rings[i]!, this.settings.clock.now())),
@@ -51,8 +63,13 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     badTraceIds: (name) => [...(this.reservoirs[this.defs.findIndex((d) => d.name === name)] ?? [])],
   };
 
-  constructor(private readonly settings: CreateSettings, private readonly cfg: SloConfig, private readonly next: Consumer<TracesData>) {
-    this.defs = cfg.objectives;
+  constructor(private readonly settings: CreateSettings, private readonly cfg: SloConfig, private readonly next: Consumer<D>, readonly signal: 'traces' | 'metrics' = 'traces') {
+    const metrics = signal === 'metrics';
+    this.defs = cfg.objectives.filter((d) => (d.sli.kind === 'ratio') === metrics);
+    this.mutates = !metrics;
+    this.key = metrics ? `${settings.id}:metrics` : settings.id;
+    this.ratios = metrics ? new RatioCounter(this.defs, BigInt(settings.clock.now()) * 1_000_000n) : undefined;
+    this.outcomes = metrics ? new OutcomeTotals(this.defs.length) : undefined;
     this.rings = this.defs.map((d) => new MinuteRing(d.window / MINUTE_MS));
     this.reservoirs = this.defs.map(() => []);
     this.defs.forEach((d, i) => {
@@ -68,10 +85,10 @@ export class SloProcessor implements Component, Consumer<TracesData> {
    * once the old instance made its last flush and let go (a store claim), counting in memory meanwhile.
    */
   async start(host: Host): Promise<void> {
-    if (this.registry || this.stopped) return;
+    if (this.registry || this.stopped || this.defs.length === 0) return;
     const store = host.service(STORE);
     this.db = new SloStore(store);
-    this.release = store.claim(`slo:${this.settings.id}`, () => {
+    this.release = store.claim(`slo:${this.key}`, () => {
       const now = this.settings.clock.now();
       this.defs.forEach((d, i) => this.db!.restore(d.name, this.rings[i]!, now));
       this.restored = true;
@@ -83,6 +100,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
       objective: reg.gauge('outrider_slo_objective_ratio', 'The SLO objective (0.999 = 99.9%).', ['slo', 'service']),
       sli: reg.gauge('outrider_slo_sli_ratio', 'Good events / all events over the window.', sw),
       budget: reg.gauge('outrider_slo_error_budget_remaining_ratio', 'Share of the error budget left over the SLO window (negative: overspent).', ['slo', 'service']),
+      exhaustion: reg.gauge('outrider_slo_error_budget_exhaustion_seconds', 'Seconds until the error budget is spent at the 1h burn rate (+Inf: not burning, 0: spent).', ['slo', 'service']),
       burn: reg.gauge('outrider_slo_burn_rate', 'Error ratio over the window / (1 − objective).', sw),
     };
     this.registry = reg;
@@ -95,10 +113,11 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     this.sig = {
       burn: signals.gauge('slo_burn_rate', sw),
       budget: signals.gauge('slo_error_budget_remaining', ['slo', 'service']),
+      exhaustion: signals.gauge('slo_error_budget_exhaustion_seconds', ['slo', 'service']),
       sli: signals.gauge('slo_sli', sw),
       alert: signals.gauge('slo_alert', ['slo', 'service', 'severity', 'long_window', 'short_window']),
     };
-    this.detach = host.findService(SLO)?.attach(this.settings.id, this.api);
+    this.detach = host.findService(SLO)?.attach(this.key, this.api);
     this.publish();
     const clock = this.settings.clock;
     this.timers = [
@@ -108,17 +127,17 @@ export class SloProcessor implements Component, Consumer<TracesData> {
   }
 
   /**
-   * Classifies and marks the spans, hands the batch on, and counts it once the pipeline accepted
-   * it: a batch refused downstream and sent again is counted once.
+   * Classifies and marks the spans (or reads the counters' increments), hands the batch on, and
+   * counts it once the pipeline accepted it: a batch refused downstream and sent again is counted once.
    */
-  async consume(td: TracesData): Promise<void> {
-    const counted = this.classify(td);
-    await this.next.consume(td);
-    if (counted) this.count(counted);
+  async consume(data: D): Promise<void> {
+    const counted = this.stopped || this.defs.length === 0 ? undefined
+      : this.ratios ? this.ratios.count(data as MetricsData, this.settings.clock.now()) : this.classify(data as TracesData);
+    await this.next.consume(data);
+    if (counted) { counted.commit?.(); this.count(counted); }
   }
 
   private classify(td: TracesData): Counted | undefined {
-    if (this.stopped || this.defs.length === 0) return undefined;
     let c: Counted | undefined;
     const names: string[] = [];
     for (const rs of td.resourceSpans) {
@@ -138,7 +157,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
             c.total[i]! += w;
             if (isBad(d, span, facts)) {
               names.push(d.name);
-              if (this.reservoirs[i] && this.cfg.bad_trace_ids > 0) c.bad.push([i, span.traceId]);
+              if (this.reservoirs[i] && this.cfg.bad_trace_ids > 0) c.bad!.push([i, span.traceId]);
             } else c.good[i]! += w;
           }
           if (names.length) mark(span.attributes, names.join(','));
@@ -152,8 +171,8 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     const minute = Math.floor(this.settings.clock.now() / MINUTE_MS);
     for (let i = 0; i < this.defs.length; i++) {
       const total = c.total[i]!;
-      if (total === 0) continue;
       const good = c.good[i]!;
+      if (total === 0 && good === 0) continue;
       const d = this.defs[i]!;
       this.rings[i]!.add(minute, good, total);
       let p = this.pending.get(d.name);
@@ -161,10 +180,12 @@ export class SloProcessor implements Component, Consumer<TracesData> {
       const cell = p.get(minute);
       if (cell) { cell[0] += good; cell[1] += total; } else p.set(minute, [good, total]);
       if (this.vecs) {
-        if (good > 0) this.vecs.events.series([d.name, d.service, 'good']).add(good);
-        if (total > good) this.vecs.events.series([d.name, d.service, 'bad']).add(total - good);
+        const [g, b] = this.outcomes ? this.outcomes.advance(i, good, total) : [good, total - good];
+        if (g > 0) this.vecs.events.series([d.name, d.service, 'good']).add(g);
+        if (b > 0) this.vecs.events.series([d.name, d.service, 'bad']).add(b);
       }
     }
+    if (!c.bad) return;
     // only the newest bad_trace_ids of each SLO in the batch can stay: render those, oldest first
     const max = this.cfg.bad_trace_ids;
     const taken = new Uint16Array(this.defs.length);
@@ -185,6 +206,7 @@ export class SloProcessor implements Component, Consumer<TracesData> {
 
   /** Writes the minutes counted since the last flush to SQLite in one transaction. */
   flush(): void {
+    this.ratios?.expire(this.settings.clock.now() - SERIES_IDLE_MS);
     if (!this.db || !this.restored) return;
     const pending = this.pending;
     this.pending = new Map();
@@ -212,6 +234,8 @@ export class SloProcessor implements Component, Consumer<TracesData> {
     for (const st of statuses) {
       v.budget.set([st.name, st.service], st.errorBudgetRemaining);
       s.budget.series([st.name, st.service]).set(st.errorBudgetRemaining, at);
+      v.exhaustion.set([st.name, st.service], st.exhaustionSeconds);
+      s.exhaustion.series([st.name, st.service]).set(st.exhaustionSeconds, at);
       for (const [w, ws] of Object.entries(st.windows)) {
         const labels = [st.name, st.service, w];
         v.sli.set(labels, ws.sli);
