@@ -1,6 +1,7 @@
 // The per-trace buffer of the tail sampler: spans by trace, in arrival order of their first span,
 // each with the resource and scope it came with, and the way back to an OTLP batch.
 import type { KeyValue, Resource, ResourceSpans, Scope, ScopeSpans, Span, TracesData } from '../../agent/pdata/model.js';
+import { TraceFacts } from './facts.js';
 import type { TraceView } from './trace-view.js';
 import { encodeSpanGroup } from '../../agent/pdata/proto-encode.js';
 import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
@@ -30,24 +31,25 @@ export function originOf(rs: ResourceSpans, ss: ScopeSpans): Origin {
 const WRITER = new ProtoWriter(1 << 16);
 
 /**
- * One buffered trace. Spans are held encoded (protobuf, one blob per trace per incoming ScopeSpans)
- * once {@link seal} has run; {@link spans} decodes them on first read (at decision time).
+ * One buffered trace: the facts policies read (recorded by the processor's FactSchema as spans are
+ * added) and its spans, held encoded (protobuf, one blob per trace per incoming ScopeSpans) once
+ * {@link seal} has run; {@link spans} decodes them on first read (when the trace is kept).
  */
-export class PendingTrace implements TraceView {
+export class PendingTrace extends TraceFacts implements TraceView {
   private blobs: Uint8Array[] = [];
   private blobOrigins: Origin[] = [];
   private staged: Span[] = [];
   private stagedOrigin: Origin | undefined;
   private decodedSpans: Span[] | undefined;
   private decodedOrigins: Origin[] = [];
-  /** Spans buffered. */
-  count = 0;
   /** When the root span arrived (ms), or undefined. */
   rootAtMs: number | undefined;
   /** Set once the trace is decided (it may still sit in a queue). */
   decided = false;
 
-  constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {}
+  constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {
+    super();
+  }
 
   /** The buffered spans, decoded (once) in arrival order. */
   get spans(): readonly Span[] {
@@ -70,10 +72,6 @@ export class PendingTrace implements TraceView {
     return this.decodedOrigins;
   }
 
-  resourceOf(i: number): KeyValue[] {
-    return this.origins[i]!.resourceAttrs;
-  }
-
   /** Marks the trace decided and lets go of its spans (it may still sit in a queue for a while). */
   release(): void {
     this.decided = true;
@@ -85,9 +83,8 @@ export class PendingTrace implements TraceView {
     this.decodedOrigins = [];
   }
 
-  /** Adds a span; it stays decoded until {@link seal}. Returns whether it is the first staged one. */
+  /** Adds a span (its facts are recorded separately); it stays decoded until {@link seal}. Returns whether it is the first staged one. */
   add(span: Span, origin: Origin): boolean {
-    this.count++;
     if (this.decodedSpans) { this.decodedSpans.push(span); this.decodedOrigins.push(origin); }
     if (this.stagedOrigin !== origin && this.staged.length) this.seal();
     const first = this.staged.length === 0;

@@ -13,6 +13,7 @@ import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/sig
 import { PendingTrace, TraceQueue, originOf, toTraces, traceKey, type Origin } from './buffer.js';
 import type { TailSamplingConfig } from './config.js';
 import { DecisionCache, type KeptDecision } from './decision-cache.js';
+import { FactSchema } from './facts.js';
 import { buildPolicy, type Policy } from './policies.js';
 import { DROP, isRoot } from './trace-view.js';
 
@@ -29,6 +30,8 @@ export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'shutdow
 export class TailSampler implements Component, Consumer<TracesData> {
   readonly mutates = true;
   private readonly policies: Policy[];
+  /** What is recorded of each buffered span for the policies. */
+  private readonly facts = new FactSchema();
   private readonly traces = new Map<string, PendingTrace>();
   /** Traces in arrival order of their first span (their wait deadlines ascend). */
   private readonly arrivals: TraceQueue;
@@ -53,7 +56,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
   readonly stats = { evictions: 0, lateSpans: 0, cacheHits: 0, decided: 0, kept: 0 };
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: TailSamplingConfig, private readonly next: Consumer<TracesData>) {
-    this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock));
+    this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock, this.facts));
     this.arrivals = new TraceQueue(2 * cfg.num_traces + 1024);
     this.roots = new TraceQueue(2 * cfg.num_traces + 1024);
     this.kept = new DecisionCache(cfg.decision_cache.sampled_cache_size);
@@ -115,9 +118,11 @@ export class TailSampler implements Component, Consumer<TracesData> {
             this.arrivals.push(t);
             this.arm(now + this.cfg.decision_wait);
           }
+          const root = isRoot(span);
+          this.facts.record(t, span, origin.resourceAttrs, root);
           if (t.add(span, origin)) touched.push(t);
           this.spansInMemory++;
-          if (t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0 && isRoot(span)) {
+          if (root && t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0) {
             t.rootAtMs = now;
             this.roots.push(t);
             this.arm(now + this.cfg.decision_wait_after_root);
