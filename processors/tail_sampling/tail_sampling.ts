@@ -23,6 +23,19 @@ function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
   return true;
 }
 
+/** What one consume call or timer sweep hands on: kept traces (decoded together at the end) and late spans of kept traces, stamped. */
+class Sweep {
+  readonly kept: PendingTrace[] = [];
+  readonly spans: Span[] = [];
+  readonly origins: Origin[] = [];
+}
+
+function spanCount(td: TracesData): number {
+  let n = 0;
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
+}
+
 /** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, shutdown. */
 export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'shutdown';
 
@@ -87,8 +100,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
   async consume(td: TracesData): Promise<void> {
     if (this.stopped) return this.next.consume(td);
     const now = this.settings.clock.now();
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
+    const sw = new Sweep();
     const lateKept = [0, 0];
     const touched: PendingTrace[] = [];
     let prevId: Uint8Array | undefined;
@@ -106,13 +118,13 @@ export class TailSampler implements Component, Consumer<TracesData> {
             const d = this.kept.get(key);
             if (d !== undefined) {
               this.stampKept(span, d);
-              outSpans.push(span);
-              outOrigins.push(origin);
+              sw.spans.push(span);
+              sw.origins.push(origin);
               lateKept[0]++;
               continue;
             }
             if (this.dropped.get(key) !== undefined) { lateKept[1]++; continue; }
-            if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, outSpans, outOrigins);
+            if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, sw);
             t = new PendingTrace(key, now, randomnessOf(span.traceState, span.traceId));
             this.traces.set(key, t);
             this.arrivals.push(t);
@@ -127,13 +139,28 @@ export class TailSampler implements Component, Consumer<TracesData> {
             this.roots.push(t);
             this.arm(now + this.cfg.decision_wait_after_root);
           }
-          if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, outSpans, outOrigins);
+          if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, sw);
         }
       }
     }
     for (const t of touched) t.seal();
     if (lateKept[0] + lateKept[1] > 0) this.countLate(lateKept[0]!, lateKept[1]!);
-    if (outSpans.length) await this.next.consume(toTraces(outSpans, outOrigins));
+    const out = this.output(sw);
+    if (out) await this.next.consume(out);
+  }
+
+  /** The spans a sweep hands on: its kept traces, decoded together and stamped, then the late spans of kept traces. */
+  private output(sw: Sweep): TracesData | undefined {
+    if (sw.kept.length === 0 && sw.spans.length === 0) return undefined;
+    const spans: Span[] = [];
+    const origins: Origin[] = [];
+    PendingTrace.drainKept(sw.kept, (t, span, origin) => {
+      this.stampKept(span, t.keptAs!);
+      spans.push(span);
+      origins.push(origin);
+    });
+    for (let i = 0; i < sw.spans.length; i++) { spans.push(sw.spans[i]!); origins.push(sw.origins[i]!); }
+    return toTraces(spans, origins);
   }
 
   private countLate(kept: number, dropped: number): void {
@@ -145,16 +172,16 @@ export class TailSampler implements Component, Consumer<TracesData> {
     if (dropped) this.m.late.add(dropped, { processor: id, decision: 'not_sampled' });
   }
 
-  private evictOldest(now: number, outSpans: Span[], outOrigins: Origin[]): void {
+  private evictOldest(now: number, sw: Sweep): void {
     const oldest = this.arrivals.peek();
     if (!oldest) return;
     this.stats.evictions++;
     this.m.evictions.add(1, { processor: this.settings.id });
-    this.decide(oldest, 'evicted', now, outSpans, outOrigins);
+    this.decide(oldest, 'evicted', now, sw);
   }
 
-  /** Evaluates the policies over a trace, removes it from the buffer, remembers the decision; kept spans go to `outSpans`. */
-  decide(t: PendingTrace, _reason: DecideReason, now: number, outSpans: Span[], outOrigins: Origin[]): boolean {
+  /** Evaluates the policies over a trace's facts, removes it from the buffer, remembers the decision; a kept trace joins `sw`. */
+  decide(t: PendingTrace, _reason: DecideReason, now: number, sw: Sweep): boolean {
     this.traces.delete(t.key);
     this.spansInMemory -= t.count;
     let veto: string | undefined;
@@ -188,12 +215,9 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.stats.kept++;
     const d: KeptDecision = { policy, threshold: det !== undefined ? 0n : th };
     this.kept.set(t.key, d);
-    for (let i = 0; i < t.spans.length; i++) {
-      this.stampKept(t.spans[i]!, d);
-      outSpans.push(t.spans[i]!);
-      outOrigins.push(t.origins[i]!);
-    }
-    t.release();
+    t.decided = true;
+    t.keptAs = d;
+    sw.kept.push(t);
     return true;
   }
 
@@ -223,20 +247,19 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.settings.clock.now();
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
-    this.decideDue(now, outSpans, outOrigins);
+    const sw = new Sweep();
+    this.decideDue(now, sw);
     const nextAt = this.nextDeadline();
     if (nextAt !== undefined) this.arm(nextAt);
-    if (outSpans.length) this.send(toTraces(outSpans, outOrigins), outSpans.length);
+    this.send(this.output(sw));
   }
 
   /** Decides every trace whose wait (or after-root wait) has run out by `now`. */
-  decideDue(now: number, outSpans: Span[], outOrigins: Origin[]): void {
+  decideDue(now: number, sw: Sweep): void {
     const wait = this.cfg.decision_wait;
-    for (let t = this.arrivals.peek(); t && t.firstAtMs + wait <= now; t = this.arrivals.peek()) this.decide(t, 'wait', now, outSpans, outOrigins);
+    for (let t = this.arrivals.peek(); t && t.firstAtMs + wait <= now; t = this.arrivals.peek()) this.decide(t, 'wait', now, sw);
     const afterRoot = this.cfg.decision_wait_after_root;
-    for (let t = this.roots.peek(); t && t.rootAtMs! + afterRoot <= now; t = this.roots.peek()) this.decide(t, 'root', now, outSpans, outOrigins);
+    for (let t = this.roots.peek(); t && t.rootAtMs! + afterRoot <= now; t = this.roots.peek()) this.decide(t, 'root', now, sw);
   }
 
   private nextDeadline(): number | undefined {
@@ -249,7 +272,9 @@ export class TailSampler implements Component, Consumer<TracesData> {
   }
 
   /** Hands kept spans on in order; a refusal is logged and counted (the sender was answered long ago). */
-  private send(td: TracesData, n: number): void {
+  private send(td: TracesData | undefined): void {
+    if (!td) return;
+    const n = spanCount(td);
     this.sending = this.sending.then(() => this.next.consume(td)).catch((err: Error) => {
       this.m.failed.add(n, { processor: this.settings.id });
       this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
@@ -262,16 +287,15 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.timer?.cancel();
     for (const p of this.policies) p.stop?.();
     this.m.gauge.removeCallback(this.observe);
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
+    const sw = new Sweep();
     if (!this.cfg.drop_pending_traces_on_shutdown) {
       const now = this.settings.clock.now();
-      for (const t of [...this.traces.values()]) this.decide(t, 'shutdown', now, outSpans, outOrigins);
+      for (const t of [...this.traces.values()]) this.decide(t, 'shutdown', now, sw);
     }
     this.traces.clear();
     this.arrivals.clear();
     this.roots.clear();
-    if (outSpans.length) this.send(toTraces(outSpans, outOrigins), outSpans.length);
+    this.send(this.output(sw));
     await this.sending;
   });
 }
