@@ -181,3 +181,24 @@ export class TraceQueue {
     this.head = 0;
   }
 }
+
+/** What one consume call or timer sweep hands on: kept traces (decoded together at the end) and spans already stamped (late spans of kept traces, head-sampled ones). */
+export class Sweep {
+  readonly kept: PendingTrace[] = [];
+  readonly spans: Span[] = [];
+  readonly origins: Origin[] = [];
+}
+
+/** Whether two ids are equal (`b` may be missing). */
+export function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Spans in a batch. */
+export function spanCount(td: TracesData): number {
+  let n = 0;
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
+}

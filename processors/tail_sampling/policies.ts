@@ -48,6 +48,11 @@ export class SpanBudget {
 
 const yes = (b: boolean): Outcome => (b ? 0n : null);
 
+/** The OTEP 235 threshold of a percentage (4 hex digits, rounded towards less probability); undefined for 0 % (keep none). */
+export function thresholdForPercentage(pct: number): bigint | undefined {
+  return pct >= 100 ? 0n : pct <= 0 ? undefined : roundThreshold(thresholdForProbability(pct / 100), 4);
+}
+
 function toNumber(v: AnyValue): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 }
@@ -127,8 +132,7 @@ export function leafPolicy(p: LeafPolicyConfig, clock: Clock, facts: FactSchema)
       return { name, evaluate: (t) => yes(t.hit(test)) };
     }
     case 'probabilistic': {
-      const pct = p.probabilistic.sampling_percentage;
-      const th = pct >= 100 ? 0n : pct <= 0 ? undefined : roundThreshold(thresholdForProbability(pct / 100), 4);
+      const th = thresholdForPercentage(p.probabilistic.sampling_percentage);
       return { name, evaluate: (t) => (th !== undefined && t.randomness >= th ? th : null) };
     }
     case 'rate_limiting': {

@@ -1,43 +1,26 @@
 // The tail_sampling processor: buffers spans per trace until decision_wait after the first span
 // (or decision_wait_after_root after the root), then keeps the trace if a policy samples it and
 // none vetoes it. Kept spans carry the OTEP 235 threshold and adjusted count; decisions are
-// remembered so late spans follow them; num_traces and max_spans_per_trace bound memory.
-import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
+// remembered so late spans follow them; num_traces and max_spans_per_trace bound memory; under
+// memory pressure new traces are head-sampled at once instead of buffered.
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
+import { ADMISSION, type Admission } from '../../agent/admission.js';
 import type { Timer } from '../../agent/clock.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
-import { DECISIONS_HELP, ThresholdWriter } from '../../agent/sampling/record.js';
-import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
-import { PendingTrace, TraceQueue, originOf, toTraces, traceKey, type Origin } from './buffer.js';
+import { ThresholdWriter } from '../../agent/sampling/record.js';
+import { PendingTrace, Sweep, TraceQueue, originOf, sameId, spanCount, toTraces, traceKey, type Origin } from './buffer.js';
 import type { TailSamplingConfig } from './config.js';
 import { DecisionCache, type KeptDecision } from './decision-cache.js';
 import { FactSchema } from './facts.js';
+import { FALLBACK_POLICY, HeadFallback, fallbackPercentage } from './fallback.js';
 import { buildPolicy, type Policy } from './policies.js';
+import { SamplerMetrics } from './sampler-metrics.js';
 import { DROP, isRoot } from './trace-view.js';
 
-function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
-  if (b === undefined || a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** What one consume call or timer sweep hands on: kept traces (decoded together at the end) and late spans of kept traces, stamped. */
-class Sweep {
-  readonly kept: PendingTrace[] = [];
-  readonly spans: Span[] = [];
-  readonly origins: Origin[] = [];
-}
-
-function spanCount(td: TracesData): number {
-  let n = 0;
-  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-  return n;
-}
-
-/** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, shutdown. */
-export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'shutdown';
+/** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, memory pressure, shutdown. */
+export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'pressure' | 'shutdown';
 
 /** Buffers traces and decides them by policy. Mutates kept spans (tracestate, attributes). */
 export class TailSampler implements Component, Consumer<TracesData> {
@@ -54,19 +37,20 @@ export class TailSampler implements Component, Consumer<TracesData> {
   private readonly dropped: DecisionCache<true>;
   private readonly writer = new ThresholdWriter();
   private readonly upstream = new Map<string, bigint | null>();
+  /** Head sampling under memory pressure, when a percentage is configured. */
+  private readonly fallback: HeadFallback | undefined;
+  private admission: Admission | undefined;
+  private withdrawShedding: (() => void) | undefined;
+  /** Whether the last consume saw memory pressure (new traces head-sampled). */
+  private falling = false;
   private timer: Timer | undefined;
   private timerAt = Infinity;
   private sending: Promise<void> = Promise.resolve();
   private stopped = false;
   private spansInMemory = 0;
-  private readonly m: { decisions: Counter; evictions: Counter; late: Counter; cacheHits: Counter; failed: Counter; gauge: ObservableGauge };
-  private sig: Signal | undefined;
-  private readonly sigSeries = new Map<string, SeriesWriter>();
-  private readonly observe = (r: ObservableResult) => {
-    r.observe(this.traces.size, { processor: this.settings.id, unit: 'traces' });
-  };
+  private readonly m: SamplerMetrics;
   /** Counts since start, for tests and benchmarks. */
-  readonly stats = { evictions: 0, lateSpans: 0, cacheHits: 0, decided: 0, kept: 0 };
+  readonly stats: SamplerMetrics['stats'];
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: TailSamplingConfig, private readonly next: Consumer<TracesData>) {
     this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock, this.facts));
@@ -74,16 +58,10 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.roots = new TraceQueue(2 * cfg.num_traces + 1024);
     this.kept = new DecisionCache(cfg.decision_cache.sampled_cache_size);
     this.dropped = new DecisionCache(cfg.decision_cache.non_sampled_cache_size);
-    const meter = settings.meter;
-    this.m = {
-      decisions: meter.createCounter('outrider_sampling_decisions', { description: DECISIONS_HELP }),
-      evictions: meter.createCounter('outrider_sampling_evictions', { description: 'Traces decided before their wait ended because num_traces was reached.' }),
-      late: meter.createCounter('outrider_sampling_late_spans', { description: 'Spans that arrived after their trace was decided, by the decision they followed.' }),
-      cacheHits: meter.createCounter('outrider_sampling_decision_cache_hits', { description: 'Late spans whose trace decision was found in the decision cache.' }),
-      failed: meter.createCounter('outrider_sampling_send_failed_spans', { description: 'Kept spans the next consumer refused after a timed decision.' }),
-      gauge: meter.createObservableGauge('outrider_sampling_traces_in_memory', { description: 'Traces buffered awaiting a decision.' }),
-    };
-    this.m.gauge.addCallback(this.observe);
+    const pct = fallbackPercentage(cfg);
+    this.fallback = pct === undefined ? undefined : new HeadFallback(pct);
+    this.m = new SamplerMetrics(settings, () => this.traces.size);
+    this.stats = this.m.stats;
   }
 
   /** Traces buffered now. */
@@ -93,7 +71,11 @@ export class TailSampler implements Component, Consumer<TracesData> {
 
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
-    this.sig = host.findService(SIGNALS)?.counter('sampling_decisions', ['policy', 'decision']);
+    this.m.start(host);
+    if (this.fallback) {
+      this.admission = host.findService(ADMISSION);
+      this.withdrawShedding = this.admission?.shedding();
+    }
     for (const p of this.policies) p.start?.();
   }
 
@@ -101,6 +83,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
     if (this.stopped) return this.next.consume(td);
     const now = this.settings.clock.now();
     const sw = new Sweep();
+    const pressure = this.underPressure(now, sw);
     const lateKept = [0, 0];
     const touched: PendingTrace[] = [];
     let prevId: Uint8Array | undefined;
@@ -124,8 +107,10 @@ export class TailSampler implements Component, Consumer<TracesData> {
               continue;
             }
             if (this.dropped.get(key) !== undefined) { lateKept[1]++; continue; }
+            const r = randomnessOf(span.traceState, span.traceId);
+            if (pressure) { this.headDecide(key, r, span, origin, now, sw); continue; }
             if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, sw);
-            t = new PendingTrace(key, now, randomnessOf(span.traceState, span.traceId));
+            t = new PendingTrace(key, now, r);
             this.traces.set(key, t);
             this.arrivals.push(t);
             this.arm(now + this.cfg.decision_wait);
@@ -144,12 +129,45 @@ export class TailSampler implements Component, Consumer<TracesData> {
       }
     }
     for (const t of touched) t.seal();
-    if (lateKept[0] + lateKept[1] > 0) this.countLate(lateKept[0]!, lateKept[1]!);
+    if (lateKept[0] + lateKept[1] > 0) this.m.lateSpans(lateKept[0]!, lateKept[1]!);
     const out = this.output(sw);
     if (out) await this.next.consume(out);
   }
 
-  /** The spans a sweep hands on: its kept traces, decoded together and stamped, then the late spans of kept traces. */
+  /**
+   * Whether new traces are to be head-sampled now: a fallback is configured and the memory limiter
+   * reports pressure. On entering it, every buffered trace is decided at once on what it has
+   * (counted as evictions, reason memory_pressure), so its memory is released.
+   */
+  private underPressure(now: number, sw: Sweep): boolean {
+    const pressure = this.admission?.pressure() === true;
+    if (pressure === this.falling) return pressure;
+    this.falling = pressure;
+    const log = this.settings.logger;
+    if (!pressure) {
+      log.info('tail_sampling: memory back under the soft limit: buffering traces again');
+      return false;
+    }
+    const buffered = [...this.traces.values()];
+    log.warn({ bufferedTraces: buffered.length, percentage: this.fallback!.percentage }, 'tail_sampling: memory above the soft limit: deciding buffered traces now, head-sampling new ones');
+    for (const t of buffered) this.decide(t, 'pressure', now, sw);
+    if (buffered.length) this.m.evicted(buffered.length, 'memory_pressure');
+    return true;
+  }
+
+  /** Decides a new trace at once by the fallback's head sampling; a kept span goes to `sw`, the decision to the cache. */
+  private headDecide(key: string, r: bigint, span: Span, origin: Origin, now: number, sw: Sweep): void {
+    const d = this.fallback!.decide(r);
+    this.stats.fallbacks++;
+    this.m.decision(FALLBACK_POLICY, d !== undefined, now);
+    if (d === undefined) { this.dropped.set(key, true); return; }
+    this.kept.set(key, d);
+    this.stampKept(span, d);
+    sw.spans.push(span);
+    sw.origins.push(origin);
+  }
+
+  /** The spans a sweep hands on: its kept traces, decoded together and stamped, then the spans stamped already. */
   private output(sw: Sweep): TracesData | undefined {
     if (sw.kept.length === 0 && sw.spans.length === 0) return undefined;
     const spans: Span[] = [];
@@ -163,20 +181,10 @@ export class TailSampler implements Component, Consumer<TracesData> {
     return toTraces(spans, origins);
   }
 
-  private countLate(kept: number, dropped: number): void {
-    const id = this.settings.id;
-    this.stats.lateSpans += kept + dropped;
-    this.stats.cacheHits += kept + dropped;
-    this.m.cacheHits.add(kept + dropped, { processor: id });
-    if (kept) this.m.late.add(kept, { processor: id, decision: 'sampled' });
-    if (dropped) this.m.late.add(dropped, { processor: id, decision: 'not_sampled' });
-  }
-
   private evictOldest(now: number, sw: Sweep): void {
     const oldest = this.arrivals.peek();
     if (!oldest) return;
-    this.stats.evictions++;
-    this.m.evictions.add(1, { processor: this.settings.id });
+    this.m.evicted(1, 'num_traces');
     this.decide(oldest, 'evicted', now, sw);
   }
 
@@ -197,22 +205,14 @@ export class TailSampler implements Component, Consumer<TracesData> {
       else if (!prob || o < th) { prob = p; th = o; }
       if (this.cfg.sample_on_first_match && veto === undefined) break;
     }
-    this.stats.decided++;
     const policy = veto ?? det ?? (prob ? prob.lastMatch ?? prob.name : 'none');
     const keep = veto === undefined && (det !== undefined || prob !== undefined);
-    this.m.decisions.add(1, { policy, decision: keep ? 'sampled' : 'not_sampled' });
-    if (this.sig) {
-      const k = `${keep ? 1 : 0}${policy}`;
-      let w = this.sigSeries.get(k);
-      if (!w) { w = this.sig.series([policy, keep ? 'sampled' : 'not_sampled']); this.sigSeries.set(k, w); }
-      w.add(1, now);
-    }
+    this.m.decision(policy, keep, now);
     if (!keep) {
       this.dropped.set(t.key, true);
       t.release();
       return false;
     }
-    this.stats.kept++;
     const d: KeptDecision = { policy, threshold: det !== undefined ? 0n : th };
     this.kept.set(t.key, d);
     t.decided = true;
@@ -276,7 +276,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
     if (!td) return;
     const n = spanCount(td);
     this.sending = this.sending.then(() => this.next.consume(td)).catch((err: Error) => {
-      this.m.failed.add(n, { processor: this.settings.id });
+      this.m.sendFailed(n);
       this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
     });
   }
@@ -285,8 +285,9 @@ export class TailSampler implements Component, Consumer<TracesData> {
   readonly shutdown = once(async () => {
     this.stopped = true;
     this.timer?.cancel();
+    this.withdrawShedding?.();
     for (const p of this.policies) p.stop?.();
-    this.m.gauge.removeCallback(this.observe);
+    this.m.stop();
     const sw = new Sweep();
     if (!this.cfg.drop_pending_traces_on_shutdown) {
       const now = this.settings.clock.now();
