@@ -1,6 +1,8 @@
 // Admission: lets a receiver ask, before it decodes a request, whether the agent can take that many
 // bytes in now. Components that bound intake (the memory_limiter) publish a gate; receivers consult
-// the agent's Admission, which admits a request only when every published gate does.
+// the agent's Admission, which admits a request only when every published gate does. It also tells
+// components that can shed memory (tail_sampling) when memory is under pressure, and tells the gates
+// that such a component is running.
 
 import { serviceKey } from './service.js';
 
@@ -17,11 +19,36 @@ export interface AdmissionGate {
   admit(bytes: number): boolean;
   /** Gives back bytes an {@link admit} charged, once the request has been answered. */
   release(bytes: number): void;
+  /** Whether memory was at or above the gate's soft limit when last measured. */
+  pressure?(): boolean;
 }
 
 /** The gates published by running components. With none, every request is admitted. */
 export class Admission implements AdmissionGate {
   private readonly gates = new Set<AdmissionGate>();
+  private shedders = 0;
+
+  /**
+   * Declares that the caller sheds memory under {@link pressure} (tail_sampling stops buffering and
+   * falls back to head sampling), so gates may keep admitting above their soft limit, up to their
+   * hard limit. Returns the function that withdraws the declaration (call it at shutdown).
+   */
+  shedding(): () => void {
+    this.shedders++;
+    let withdrawn = false;
+    return () => { if (!withdrawn) { withdrawn = true; this.shedders--; } };
+  }
+
+  /** Whether a running component sheds memory under pressure (see {@link shedding}). */
+  get sheds(): boolean {
+    return this.shedders > 0;
+  }
+
+  /** Whether some gate has memory at or above its soft limit. */
+  pressure(): boolean {
+    for (const g of this.gates) if (g.pressure?.()) return true;
+    return false;
+  }
 
   /** Adds a gate; returns the function that withdraws it (call it at the publisher's shutdown). */
   publish(gate: AdmissionGate): () => void {

@@ -69,5 +69,29 @@ describe('memory_limiter', () => {
       await expect(ml.consume({ resourceSpans: [] })).resolves.toBeUndefined();
       await ml.shutdown();
     });
+
+    it('while a component sheds memory (tail_sampling), reports pressure above the soft limit and admits up to the hard limit; refuses from it on', async () => {
+      const { mem, admission, ml } = await limiter(100);
+      const withdraw = admission.shedding();
+      expect(admission.pressure()).toBe(false);
+      mem.rss = 140 * MIB;                                // above the soft limit (128), below the hard (160)
+      ml.check();
+      expect(admission.pressure()).toBe(true);
+      expect(mem.gcs).toBe(1);                            // a GC is still asked for
+      expect(admission.admit(request(5))).toBe(true);
+      admission.release(request(5));
+      await expect(ml.consume({ resourceSpans: [] })).resolves.toBeUndefined();
+      mem.rss = 165 * MIB;                                // above the hard limit
+      ml.check();
+      expect(admission.admit(1)).toBe(false);
+      await expect(ml.consume({ resourceSpans: [] })).rejects.toMatchObject({ code: 'DATA_REFUSED' });
+      mem.rss = 140 * MIB;
+      withdraw();                                         // nobody sheds any more: the soft limit refuses again
+      expect(admission.admit(1)).toBe(false);
+      mem.rss = 100 * MIB;
+      expect(admission.admit(1)).toBe(true);
+      expect(admission.pressure()).toBe(false);
+      await ml.shutdown();
+    });
   });
 });

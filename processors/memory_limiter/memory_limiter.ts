@@ -1,12 +1,14 @@
 // memory_limiter: measures resident memory on a timer and refuses data above the soft limit; as an
 // admission gate it also lets receivers refuse, before decoding, a request that would cross the limit.
+// When a component sheds memory under pressure (tail_sampling falls back to head sampling), it
+// reports the pressure above the soft limit and refuses only from the hard limit on.
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Counter } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import type { Timer } from '../../agent/clock.js';
-import { ADMISSION, type AdmissionGate } from '../../agent/admission.js';
+import { ADMISSION, type Admission, type AdmissionGate } from '../../agent/admission.js';
 import { errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
@@ -49,6 +51,8 @@ export function limitsOf(c: MemoryLimiterConfig, available = availableMemoryByte
 export class MemoryLimiter<S extends Signal> implements Component, Consumer<SignalData[S]>, AdmissionGate {
   readonly mutates = false;
   private timer: Timer | undefined;
+  /** RSS at or above the soft limit when last measured. */
+  private pressured = false;
   private refusing = false;
   /** The state last logged (admissions between ticks change `refusing` without logging). */
   private reported = false;
@@ -57,6 +61,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   private inFlight = 0;
   private lastGc = 0;
   private withdraw: (() => void) | undefined;
+  private admission: Admission | undefined;
   private readonly limits: { hard: number; soft: number };
   private readonly refused: Counter;
 
@@ -77,9 +82,10 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   }
 
   async start(host: Host): Promise<void> {
+    this.admission = host.findService(ADMISSION);
     this.check();
     this.timer = this.settings.clock.setInterval(() => this.check(), this.config.check_interval).unref();
-    this.withdraw = host.findService(ADMISSION)?.publish(this);
+    this.withdraw = this.admission?.publish(this);
   }
 
   /** Measures memory once and updates the refusing state (a check_interval tick). */
@@ -88,16 +94,21 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     if (this.refusing !== this.reported) {
       this.reported = this.refusing;
       const mib = (this.rss / MIB).toFixed(0);
-      if (this.refusing) this.settings.logger.warn({ rssMib: mib, softLimitMib: (this.limits.soft / MIB).toFixed(0) }, 'memory usage above the soft limit: refusing data');
-      else this.settings.logger.info({ rssMib: mib }, 'memory usage back below the soft limit: accepting data');
+      const sheds = this.admission?.sheds === true;
+      if (this.refusing) this.settings.logger.warn({ rssMib: mib, limitMib: ((sheds ? this.limits.hard : this.limits.soft) / MIB).toFixed(0) }, `memory usage above the ${sheds ? 'hard' : 'soft'} limit: refusing data`);
+      else this.settings.logger.info({ rssMib: mib }, 'memory usage back below the limit: accepting data');
     }
   }
 
-  /** Reads RSS; above the soft limit, asks V8 for a collection (at most once per check_interval). */
+  /**
+   * Reads RSS. At or above the soft limit: pressure, and refusing — unless a component sheds memory
+   * (then refusing from the hard limit on) — and V8 is asked for a collection (at most once per check_interval).
+   */
   private measureNow(): void {
     this.rss = this.measure();
-    this.refusing = this.rss >= this.limits.soft;
-    if (this.refusing && this.gc) {
+    this.pressured = this.rss >= this.limits.soft;
+    this.refusing = this.pressured && (this.admission?.sheds !== true || this.rss >= this.limits.hard);
+    if (this.pressured && this.gc) {
       const now = this.settings.clock.now();
       if (now - this.lastGc >= Math.min(this.config.check_interval, GC_HINT_EVERY_MS)) {
         this.lastGc = now;
@@ -108,7 +119,8 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
 
   /**
    * Admission before decoding: memory is measured afresh, so intake reopens as soon as it is back
-   * under the soft limit. Refuses above the soft limit, and when the request's cost
+   * under the soft limit. Refuses above the soft limit (the hard limit while a component sheds
+   * memory under pressure), and when the request's cost
    * (`bytes` × {@link REQUEST_EXPANSION}) on top of RSS and the requests in flight would cross the
    * hard limit (limit_mib).
    */
@@ -119,6 +131,11 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     if (this.rss + this.inFlight + cost > this.limits.hard) return false;
     this.inFlight += cost;
     return true;
+  }
+
+  /** Whether RSS was at or above the soft limit when last measured (every check_interval and every admission). */
+  pressure(): boolean {
+    return this.pressured;
   }
 
   release(bytes: number): void {

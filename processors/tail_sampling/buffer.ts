@@ -1,7 +1,9 @@
 // The per-trace buffer of the tail sampler: spans by trace, in arrival order of their first span,
 // each with the resource and scope it came with, and the way back to an OTLP batch.
 import type { KeyValue, Resource, ResourceSpans, Scope, ScopeSpans, Span, TracesData } from '../../agent/pdata/model.js';
+import { TraceFacts } from './facts.js';
 import type { TraceView } from './trace-view.js';
+import type { KeptDecision } from './decision-cache.js';
 import { encodeSpanGroup } from '../../agent/pdata/proto-encode.js';
 import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
 import { ProtoWriter } from '../../agent/pdata/proto-writer.js';
@@ -29,49 +31,28 @@ export function originOf(rs: ResourceSpans, ss: ScopeSpans): Origin {
 /** The writer every PendingTrace encodes with (one thread; each encoding is copied out). */
 const WRITER = new ProtoWriter(1 << 16);
 
+/** Encoded bytes decoded together at most, when kept traces are handed on (one reader, one string cache). */
+const DECODE_CHUNK = 1 << 20;
+
 /**
- * One buffered trace. Spans are held encoded (protobuf, one blob per trace per incoming ScopeSpans)
- * once {@link seal} has run; {@link spans} decodes them on first read (at decision time).
+ * One buffered trace: the facts policies read (recorded by the processor's FactSchema as spans are
+ * added) and its spans, held encoded (protobuf, one blob per trace per incoming ScopeSpans) once
+ * {@link seal} has run. A kept trace's spans are decoded by {@link drainKept}; a dropped one's never.
  */
-export class PendingTrace implements TraceView {
+export class PendingTrace extends TraceFacts implements TraceView {
   private blobs: Uint8Array[] = [];
   private blobOrigins: Origin[] = [];
   private staged: Span[] = [];
   private stagedOrigin: Origin | undefined;
-  private decodedSpans: Span[] | undefined;
-  private decodedOrigins: Origin[] = [];
-  /** Spans buffered. */
-  count = 0;
   /** When the root span arrived (ms), or undefined. */
   rootAtMs: number | undefined;
   /** Set once the trace is decided (it may still sit in a queue). */
   decided = false;
+  /** The decision a kept trace's spans are stamped with, until they are handed on. */
+  keptAs: KeptDecision | undefined;
 
-  constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {}
-
-  /** The buffered spans, decoded (once) in arrival order. */
-  get spans(): readonly Span[] {
-    if (this.decodedSpans) return this.decodedSpans;
-    const spans: Span[] = [];
-    const origins: Origin[] = [];
-    for (let b = 0; b < this.blobs.length; b++) {
-      const o = this.blobOrigins[b]!;
-      for (const s of decodeTracesRequest(this.blobs[b]!).resourceSpans[0]!.scopeSpans[0]!.spans) { spans.push(s); origins.push(o); }
-    }
-    for (const s of this.staged) { spans.push(s); origins.push(this.stagedOrigin!); }
-    this.decodedOrigins = origins;
-    this.decodedSpans = spans;
-    return spans;
-  }
-
-  /** The origin of each span of {@link spans}. */
-  get origins(): readonly Origin[] {
-    void this.spans;
-    return this.decodedOrigins;
-  }
-
-  resourceOf(i: number): KeyValue[] {
-    return this.origins[i]!.resourceAttrs;
+  constructor(readonly key: string, readonly firstAtMs: number, readonly randomness: bigint) {
+    super();
   }
 
   /** Marks the trace decided and lets go of its spans (it may still sit in a queue for a while). */
@@ -81,14 +62,11 @@ export class PendingTrace implements TraceView {
     this.blobOrigins = [];
     this.staged = [];
     this.stagedOrigin = undefined;
-    this.decodedSpans = undefined;
-    this.decodedOrigins = [];
+    this.keptAs = undefined;
   }
 
-  /** Adds a span; it stays decoded until {@link seal}. Returns whether it is the first staged one. */
+  /** Adds a span (its facts are recorded separately); it stays decoded until {@link seal}. Returns whether it is the first staged one. */
   add(span: Span, origin: Origin): boolean {
-    this.count++;
-    if (this.decodedSpans) { this.decodedSpans.push(span); this.decodedOrigins.push(origin); }
     if (this.stagedOrigin !== origin && this.staged.length) this.seal();
     const first = this.staged.length === 0;
     this.staged.push(span);
@@ -103,6 +81,40 @@ export class PendingTrace implements TraceView {
     this.blobOrigins.push(this.stagedOrigin!);
     this.staged = [];
     this.stagedOrigin = undefined;
+  }
+
+  /**
+   * Hands every span of the kept traces `traces` to `each` with its origin, trace by trace, each in
+   * arrival order, and lets go of the traces. Their blobs are decoded together, in chunks of about
+   * 1 MiB, so the reader's cache of short strings serves the keys and values they repeat.
+   */
+  static drainKept(traces: readonly PendingTrace[], each: (t: PendingTrace, span: Span, origin: Origin) => void): void {
+    for (let from = 0; from < traces.length;) {
+      let to = from;
+      let bytes = 0;
+      while (to < traces.length && (to === from || bytes < DECODE_CHUNK)) {
+        for (const b of traces[to]!.blobs) bytes += b.length;
+        to++;
+      }
+      let groups: ResourceSpans[] = [];
+      if (bytes > 0) {
+        const all = new Uint8Array(bytes);
+        let at = 0;
+        for (let i = from; i < to; i++) for (const b of traces[i]!.blobs) { all.set(b, at); at += b.length; }
+        groups = decodeTracesRequest(all).resourceSpans;
+      }
+      let g = 0;
+      for (let i = from; i < to; i++) {
+        const t = traces[i]!;
+        for (let b = 0; b < t.blobs.length; b++) {
+          const o = t.blobOrigins[b]!;
+          for (const s of groups[g++]!.scopeSpans[0]!.spans) each(t, s, o);
+        }
+        for (const s of t.staged) each(t, s, t.stagedOrigin!);
+        t.release();
+      }
+      from = to;
+    }
   }
 }
 
@@ -168,4 +180,25 @@ export class TraceQueue {
     this.items = this.items.slice(this.head).filter((t) => !t.decided);
     this.head = 0;
   }
+}
+
+/** What one consume call or timer sweep hands on: kept traces (decoded together at the end) and spans already stamped (late spans of kept traces, head-sampled ones). */
+export class Sweep {
+  readonly kept: PendingTrace[] = [];
+  readonly spans: Span[] = [];
+  readonly origins: Origin[] = [];
+}
+
+/** Whether two ids are equal (`b` may be missing). */
+export function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Spans in a batch. */
+export function spanCount(td: TracesData): number {
+  let n = 0;
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+  return n;
 }

@@ -26,6 +26,12 @@ export const tailSamplingConfigSchema = z.strictObject({
   sample_on_first_match: bool().default(false),
   /** At shutdown, drop buffered traces instead of deciding them on what they have. Default false. */
   drop_pending_traces_on_shutdown: bool().default(false),
+  /**
+   * Percentage of new traces kept by deterministic head sampling (OTEP 235) while the memory limiter
+   * reports memory above its soft limit; nothing is buffered then. Default: the first top-level
+   * `probabilistic` policy's percentage; without one (and unset), no fallback.
+   */
+  fallback_sampling_percentage: num({ min: 0, max: 100 }).optional(),
   /** Decision = drop unless some policy samples; a `drop` policy vetoes. Default: one always_sample policy. */
   policies: z.array(policySchema).default([{ name: 'always', type: 'always_sample' }]),
 }).superRefine((c, ctx) => {

@@ -3,11 +3,11 @@
 // traffic so that the whole keeps about 1 in goal_sample_rate, rare keys kept whole and frequent
 // ones thinned on a log curve. Decisions are consistent (OTEP 235 thresholds of 1/rate).
 import type { Clock, Timer } from '../../agent/clock.js';
-import { valueText } from '../../agent/metric-registry/labels.js';
 import { thresholdForProbability } from '../../agent/sampling/otep235.js';
 import { roundThreshold } from '../../agent/sampling/record.js';
 import type { LeafPolicyConfig } from './policy-config.js';
-import { attrOf, isRoot, type Outcome, type TraceView } from './trace-view.js';
+import type { FactSchema } from './facts.js';
+import type { Outcome, TraceView } from './trace-view.js';
 
 type DynamicConfig = Extract<LeafPolicyConfig, { type: 'dynamic' }>['dynamic'];
 
@@ -53,8 +53,12 @@ export class DynamicSampler {
   private rates = new Map<string, number>();
   private readonly thresholds = new Map<number, bigint>();
   private timer: Timer | undefined;
+  /** The key fields, as indices of the recorded facts. */
+  private readonly fields: number[];
 
-  constructor(private readonly cfg: DynamicConfig, private readonly clock: Clock) {}
+  constructor(private readonly cfg: DynamicConfig, private readonly clock: Clock, facts: FactSchema) {
+    this.fields = cfg.key_fields.map((f) => facts.field(f));
+  }
 
   start(): void {
     this.timer ??= this.clock.setInterval(() => this.adjust(), this.cfg.adjustment_interval).unref();
@@ -67,15 +71,10 @@ export class DynamicSampler {
 
   /** The key of a trace: each field from the root span (or its resource) if the trace has one, else the first span with it. */
   keyOf(t: TraceView): string {
-    const order: number[] = [];
-    for (let i = 0; i < t.spans.length; i++) if (isRoot(t.spans[i]!)) order.unshift(i); else order.push(i);
-    return this.cfg.key_fields.map((f) => {
-      for (const i of order) {
-        const v = attrOf(t.spans[i]!.attributes, f) ?? attrOf(t.resourceOf(i), f);
-        if (v !== undefined) return valueText(v);
-      }
-      return '';
-    }).join('\u001f');
+    const f = this.fields;
+    let key = t.fieldText(f[0]!);
+    for (let i = 1; i < f.length; i++) key += '\u001f' + t.fieldText(f[i]!);
+    return key;
   }
 
   /** The current sample rate of a key (1 for a key not seen in an adjustment yet). */

@@ -6,7 +6,8 @@ import { thresholdForProbability } from '../../agent/sampling/otep235.js';
 import { roundThreshold } from '../../agent/sampling/record.js';
 import { DynamicSampler } from './dynamic.js';
 import type { LeafPolicyConfig, PolicyConfig } from './policy-config.js';
-import { DROP, anySpanAttr, durationMs, type Outcome, type TraceView } from './trace-view.js';
+import type { FactSchema, SpanTest } from './facts.js';
+import { DROP, attrOf, durationMs, type Outcome, type TraceView } from './trace-view.js';
 
 /** A policy ready to evaluate traces. */
 export interface Policy {
@@ -47,6 +48,11 @@ export class SpanBudget {
 
 const yes = (b: boolean): Outcome => (b ? 0n : null);
 
+/** The OTEP 235 threshold of a percentage (4 hex digits, rounded towards less probability); undefined for 0 % (keep none). */
+export function thresholdForPercentage(pct: number): bigint | undefined {
+  return pct >= 100 ? 0n : pct <= 0 ? undefined : roundThreshold(thresholdForProbability(pct / 100), 4);
+}
+
 function toNumber(v: AnyValue): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 }
@@ -57,15 +63,26 @@ function sloNames(v: AnyValue): string[] {
   return v === true ? ['*'] : [];
 }
 
-/** Builds a leaf policy. */
-export function leafPolicy(p: LeafPolicyConfig, clock: Clock): Policy {
+/** A span test: some span has attribute `key` (its own, else its resource's) with a value passing `test`. */
+function attrTest(key: string, test: (v: AnyValue) => boolean): SpanTest {
+  return (s, res) => {
+    const v = attrOf(s.attributes, key);
+    if (v !== undefined) return test(v);
+    const r = attrOf(res, key);
+    return r !== undefined && test(r);
+  };
+}
+
+/** Builds a leaf policy; what it reads of spans is registered in `facts` and recorded as spans are buffered. */
+export function leafPolicy(p: LeafPolicyConfig, clock: Clock, facts: FactSchema): Policy {
   const { name } = p;
   switch (p.type) {
     case 'always_sample':
       return { name, evaluate: () => 0n };
     case 'status_code': {
       const codes = new Set(p.status_code.status_codes.map((c) => STATUS[c]!));
-      return { name, evaluate: (t) => yes(t.spans.some((s) => codes.has(s.status.code))) };
+      const test = facts.test((s) => codes.has(s.status.code));
+      return { name, evaluate: (t) => yes(t.hit(test)) };
     }
     case 'latency': {
       const { threshold_ms: lo, upper_threshold_ms: hi } = p.latency;
@@ -74,22 +91,25 @@ export function leafPolicy(p: LeafPolicyConfig, clock: Clock): Policy {
     case 'numeric_attribute': {
       const { key, min_value: lo = -Infinity, max_value: hi = Infinity, invert_match } = p.numeric_attribute;
       const hit = (v: AnyValue) => { const n = toNumber(v); return n !== undefined && n >= lo && n <= hi; };
-      return { name, evaluate: (t) => yes(anySpanAttr(t, key, hit) !== invert_match) };
+      const test = facts.test(attrTest(key, hit));
+      return { name, evaluate: (t) => yes(t.hit(test) !== invert_match) };
     }
     case 'string_attribute': {
       const c = p.string_attribute;
       const res = c.enabled_regex_matching ? c.values.map((v) => new RegExp(v)) : undefined;
       const set = new Set(c.values);
       const hit = (v: AnyValue) => typeof v === 'string' && (res ? res.some((r) => r.test(v)) : set.has(v));
-      return { name, evaluate: (t) => yes(anySpanAttr(t, c.key, hit) !== c.invert_match) };
+      const test = facts.test(attrTest(c.key, hit));
+      return { name, evaluate: (t) => yes(t.hit(test) !== c.invert_match) };
     }
     case 'boolean_attribute': {
       const c = p.boolean_attribute;
-      return { name, evaluate: (t) => yes(anySpanAttr(t, c.key, (v) => v === c.value) !== c.invert_match) };
+      const test = facts.test(attrTest(c.key, (v) => v === c.value));
+      return { name, evaluate: (t) => yes(t.hit(test) !== c.invert_match) };
     }
     case 'span_count': {
       const { min_spans: lo, max_spans: hi } = p.span_count;
-      return { name, evaluate: (t) => yes(t.spans.length >= lo && (hi === 0 || t.spans.length <= hi)) };
+      return { name, evaluate: (t) => yes(t.count >= lo && (hi === 0 || t.count <= hi)) };
     }
     case 'trace_state': {
       const { key, values } = p.trace_state;
@@ -108,34 +128,35 @@ export function leafPolicy(p: LeafPolicyConfig, clock: Clock): Policy {
         }
         return r;
       };
-      return { name, evaluate: (t) => yes(t.spans.some((s) => s.traceState !== '' && hit(s.traceState))) };
+      const test = facts.test((s) => s.traceState !== '' && hit(s.traceState));
+      return { name, evaluate: (t) => yes(t.hit(test)) };
     }
     case 'probabilistic': {
-      const pct = p.probabilistic.sampling_percentage;
-      const th = pct >= 100 ? 0n : pct <= 0 ? undefined : roundThreshold(thresholdForProbability(pct / 100), 4);
+      const th = thresholdForPercentage(p.probabilistic.sampling_percentage);
       return { name, evaluate: (t) => (th !== undefined && t.randomness >= th ? th : null) };
     }
     case 'rate_limiting': {
       const budget = new SpanBudget(p.rate_limiting.spans_per_second);
-      return { name, evaluate: (t, now) => yes(budget.take(t.spans.length, now)) };
+      return { name, evaluate: (t, now) => yes(budget.take(t.count, now)) };
     }
     case 'slo': {
       const only = p.slo.names;
       const hit = (v: AnyValue) => { const ns = sloNames(v); return ns.length > 0 && (only.length === 0 || ns.some((n) => n === '*' || only.includes(n))); };
-      return { name, evaluate: (t) => yes(anySpanAttr(t, SLO_BAD_KEY, hit)) };
+      const test = facts.test(attrTest(SLO_BAD_KEY, hit));
+      return { name, evaluate: (t) => yes(t.hit(test)) };
     }
     case 'dynamic': {
-      const d = new DynamicSampler(p.dynamic, clock);
+      const d = new DynamicSampler(p.dynamic, clock, facts);
       return { name, evaluate: (t) => d.evaluate(t), start: () => d.start(), stop: () => d.stop() };
     }
   }
 }
 
 /** Builds any policy, composing leaves for `and`, `drop` and `composite`. */
-export function buildPolicy(p: PolicyConfig, clock: Clock): Policy {
+export function buildPolicy(p: PolicyConfig, clock: Clock, facts: FactSchema): Policy {
   switch (p.type) {
     case 'and': {
-      const subs = p.and.and_sub_policy.map((s) => leafPolicy(s, clock));
+      const subs = p.and.and_sub_policy.map((s) => leafPolicy(s, clock, facts));
       return withSubs(p.name, subs, (t, now) => {
         let th = 0n;
         for (const s of subs) {
@@ -147,13 +168,13 @@ export function buildPolicy(p: PolicyConfig, clock: Clock): Policy {
       });
     }
     case 'drop': {
-      const subs = p.drop.drop_sub_policy.map((s) => leafPolicy(s, clock));
+      const subs = p.drop.drop_sub_policy.map((s) => leafPolicy(s, clock, facts));
       return withSubs(p.name, subs, (t, now) => (subs.every((s) => { const o = s.evaluate(t, now); return o !== null && o !== DROP; }) ? DROP : null));
     }
     case 'composite':
-      return compositePolicy(p, clock);
+      return compositePolicy(p, clock, facts);
     default:
-      return leafPolicy(p, clock);
+      return leafPolicy(p, clock, facts);
   }
 }
 
@@ -165,9 +186,9 @@ function withSubs(name: string, subs: Policy[], evaluate: Policy['evaluate']): P
  * `composite`: sub-policies in `policy_order`; the first that samples and whose share of
  * `max_total_spans_per_second` (this second) still fits the trace's spans keeps it.
  */
-function compositePolicy(p: Extract<PolicyConfig, { type: 'composite' }>, clock: Clock): Policy {
+function compositePolicy(p: Extract<PolicyConfig, { type: 'composite' }>, clock: Clock, facts: FactSchema): Policy {
   const c = p.composite;
-  const byName = new Map(c.composite_sub_policy.map((s) => [s.name, leafPolicy(s, clock)]));
+  const byName = new Map(c.composite_sub_policy.map((s) => [s.name, leafPolicy(s, clock, facts)]));
   const order = (c.policy_order ?? c.composite_sub_policy.map((s) => s.name)).map((n) => byName.get(n)).filter((x): x is Policy => !!x);
   for (const s of byName.values()) if (!order.includes(s)) order.push(s);
   const allocated = new Map(c.rate_allocation.map((a) => [a.policy, a.percent]));
@@ -176,7 +197,7 @@ function compositePolicy(p: Extract<PolicyConfig, { type: 'composite' }>, clock:
   const budgets = new Map(order.map((s) => [s, new SpanBudget(Math.floor(c.max_total_spans_per_second * (allocated.get(s.name) ?? rest / Math.max(1, unlisted)) / 100))]));
   const total = new SpanBudget(c.max_total_spans_per_second);
   const self: Policy = withSubs(p.name, order, (t, now) => {
-    const n = t.spans.length;
+    const n = t.count;
     for (const s of order) {
       const o = s.evaluate(t, now);
       if (o === null || o === DROP) continue;

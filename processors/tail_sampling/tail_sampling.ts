@@ -1,34 +1,33 @@
 // The tail_sampling processor: buffers spans per trace until decision_wait after the first span
 // (or decision_wait_after_root after the root), then keeps the trace if a policy samples it and
 // none vetoes it. Kept spans carry the OTEP 235 threshold and adjusted count; decisions are
-// remembered so late spans follow them; num_traces and max_spans_per_trace bound memory.
-import type { Counter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
+// remembered so late spans follow them; num_traces and max_spans_per_trace bound memory; under
+// memory pressure new traces are head-sampled at once instead of buffered.
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
+import { ADMISSION, type Admission } from '../../agent/admission.js';
 import type { Timer } from '../../agent/clock.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
-import { DECISIONS_HELP, ThresholdWriter } from '../../agent/sampling/record.js';
-import { SIGNALS, type SeriesWriter, type Signal } from '../../agent/signals/signals.js';
-import { PendingTrace, TraceQueue, originOf, toTraces, traceKey, type Origin } from './buffer.js';
+import { ThresholdWriter } from '../../agent/sampling/record.js';
+import { PendingTrace, Sweep, TraceQueue, originOf, sameId, spanCount, toTraces, traceKey, type Origin } from './buffer.js';
 import type { TailSamplingConfig } from './config.js';
 import { DecisionCache, type KeptDecision } from './decision-cache.js';
+import { FactSchema } from './facts.js';
+import { FALLBACK_POLICY, HeadFallback, fallbackPercentage } from './fallback.js';
 import { buildPolicy, type Policy } from './policies.js';
+import { SamplerMetrics } from './sampler-metrics.js';
 import { DROP, isRoot } from './trace-view.js';
 
-function sameId(a: Uint8Array, b: Uint8Array | undefined): boolean {
-  if (b === undefined || a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, shutdown. */
-export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'shutdown';
+/** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, memory pressure, shutdown. */
+export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'pressure' | 'shutdown';
 
 /** Buffers traces and decides them by policy. Mutates kept spans (tracestate, attributes). */
 export class TailSampler implements Component, Consumer<TracesData> {
   readonly mutates = true;
   private readonly policies: Policy[];
+  /** What is recorded of each buffered span for the policies. */
+  private readonly facts = new FactSchema();
   private readonly traces = new Map<string, PendingTrace>();
   /** Traces in arrival order of their first span (their wait deadlines ascend). */
   private readonly arrivals: TraceQueue;
@@ -38,36 +37,31 @@ export class TailSampler implements Component, Consumer<TracesData> {
   private readonly dropped: DecisionCache<true>;
   private readonly writer = new ThresholdWriter();
   private readonly upstream = new Map<string, bigint | null>();
+  /** Head sampling under memory pressure, when a percentage is configured. */
+  private readonly fallback: HeadFallback | undefined;
+  private admission: Admission | undefined;
+  private withdrawShedding: (() => void) | undefined;
+  /** Whether the last consume saw memory pressure (new traces head-sampled). */
+  private falling = false;
   private timer: Timer | undefined;
   private timerAt = Infinity;
   private sending: Promise<void> = Promise.resolve();
   private stopped = false;
   private spansInMemory = 0;
-  private readonly m: { decisions: Counter; evictions: Counter; late: Counter; cacheHits: Counter; failed: Counter; gauge: ObservableGauge };
-  private sig: Signal | undefined;
-  private readonly sigSeries = new Map<string, SeriesWriter>();
-  private readonly observe = (r: ObservableResult) => {
-    r.observe(this.traces.size, { processor: this.settings.id, unit: 'traces' });
-  };
+  private readonly m: SamplerMetrics;
   /** Counts since start, for tests and benchmarks. */
-  readonly stats = { evictions: 0, lateSpans: 0, cacheHits: 0, decided: 0, kept: 0 };
+  readonly stats: SamplerMetrics['stats'];
 
   constructor(private readonly settings: CreateSettings, private readonly cfg: TailSamplingConfig, private readonly next: Consumer<TracesData>) {
-    this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock));
+    this.policies = cfg.policies.map((p) => buildPolicy(p, settings.clock, this.facts));
     this.arrivals = new TraceQueue(2 * cfg.num_traces + 1024);
     this.roots = new TraceQueue(2 * cfg.num_traces + 1024);
     this.kept = new DecisionCache(cfg.decision_cache.sampled_cache_size);
     this.dropped = new DecisionCache(cfg.decision_cache.non_sampled_cache_size);
-    const meter = settings.meter;
-    this.m = {
-      decisions: meter.createCounter('outrider_sampling_decisions', { description: DECISIONS_HELP }),
-      evictions: meter.createCounter('outrider_sampling_evictions', { description: 'Traces decided before their wait ended because num_traces was reached.' }),
-      late: meter.createCounter('outrider_sampling_late_spans', { description: 'Spans that arrived after their trace was decided, by the decision they followed.' }),
-      cacheHits: meter.createCounter('outrider_sampling_decision_cache_hits', { description: 'Late spans whose trace decision was found in the decision cache.' }),
-      failed: meter.createCounter('outrider_sampling_send_failed_spans', { description: 'Kept spans the next consumer refused after a timed decision.' }),
-      gauge: meter.createObservableGauge('outrider_sampling_traces_in_memory', { description: 'Traces buffered awaiting a decision.' }),
-    };
-    this.m.gauge.addCallback(this.observe);
+    const pct = fallbackPercentage(cfg);
+    this.fallback = pct === undefined ? undefined : new HeadFallback(pct);
+    this.m = new SamplerMetrics(settings, () => this.traces.size);
+    this.stats = this.m.stats;
   }
 
   /** Traces buffered now. */
@@ -77,15 +71,19 @@ export class TailSampler implements Component, Consumer<TracesData> {
 
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
-    this.sig = host.findService(SIGNALS)?.counter('sampling_decisions', ['policy', 'decision']);
+    this.m.start(host);
+    if (this.fallback) {
+      this.admission = host.findService(ADMISSION);
+      this.withdrawShedding = this.admission?.shedding();
+    }
     for (const p of this.policies) p.start?.();
   }
 
   async consume(td: TracesData): Promise<void> {
     if (this.stopped) return this.next.consume(td);
     const now = this.settings.clock.now();
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
+    const sw = new Sweep();
+    const pressure = this.underPressure(now, sw);
     const lateKept = [0, 0];
     const touched: PendingTrace[] = [];
     let prevId: Uint8Array | undefined;
@@ -103,53 +101,95 @@ export class TailSampler implements Component, Consumer<TracesData> {
             const d = this.kept.get(key);
             if (d !== undefined) {
               this.stampKept(span, d);
-              outSpans.push(span);
-              outOrigins.push(origin);
+              sw.spans.push(span);
+              sw.origins.push(origin);
               lateKept[0]++;
               continue;
             }
             if (this.dropped.get(key) !== undefined) { lateKept[1]++; continue; }
-            if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, outSpans, outOrigins);
-            t = new PendingTrace(key, now, randomnessOf(span.traceState, span.traceId));
+            const r = randomnessOf(span.traceState, span.traceId);
+            if (pressure) { this.headDecide(key, r, span, origin, now, sw); continue; }
+            if (this.traces.size >= this.cfg.num_traces) this.evictOldest(now, sw);
+            t = new PendingTrace(key, now, r);
             this.traces.set(key, t);
             this.arrivals.push(t);
             this.arm(now + this.cfg.decision_wait);
           }
+          const root = isRoot(span);
+          this.facts.record(t, span, origin.resourceAttrs, root);
           if (t.add(span, origin)) touched.push(t);
           this.spansInMemory++;
-          if (t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0 && isRoot(span)) {
+          if (root && t.rootAtMs === undefined && this.cfg.decision_wait_after_root > 0) {
             t.rootAtMs = now;
             this.roots.push(t);
             this.arm(now + this.cfg.decision_wait_after_root);
           }
-          if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, outSpans, outOrigins);
+          if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, sw);
         }
       }
     }
     for (const t of touched) t.seal();
-    if (lateKept[0] + lateKept[1] > 0) this.countLate(lateKept[0]!, lateKept[1]!);
-    if (outSpans.length) await this.next.consume(toTraces(outSpans, outOrigins));
+    if (lateKept[0] + lateKept[1] > 0) this.m.lateSpans(lateKept[0]!, lateKept[1]!);
+    const out = this.output(sw);
+    if (out) await this.next.consume(out);
   }
 
-  private countLate(kept: number, dropped: number): void {
-    const id = this.settings.id;
-    this.stats.lateSpans += kept + dropped;
-    this.stats.cacheHits += kept + dropped;
-    this.m.cacheHits.add(kept + dropped, { processor: id });
-    if (kept) this.m.late.add(kept, { processor: id, decision: 'sampled' });
-    if (dropped) this.m.late.add(dropped, { processor: id, decision: 'not_sampled' });
+  /**
+   * Whether new traces are to be head-sampled now: a fallback is configured and the memory limiter
+   * reports pressure. On entering it, every buffered trace is decided at once on what it has
+   * (counted as evictions, reason memory_pressure), so its memory is released.
+   */
+  private underPressure(now: number, sw: Sweep): boolean {
+    const pressure = this.admission?.pressure() === true;
+    if (pressure === this.falling) return pressure;
+    this.falling = pressure;
+    const log = this.settings.logger;
+    if (!pressure) {
+      log.info('tail_sampling: memory back under the soft limit: buffering traces again');
+      return false;
+    }
+    const buffered = [...this.traces.values()];
+    log.warn({ bufferedTraces: buffered.length, percentage: this.fallback!.percentage }, 'tail_sampling: memory above the soft limit: deciding buffered traces now, head-sampling new ones');
+    for (const t of buffered) this.decide(t, 'pressure', now, sw);
+    if (buffered.length) this.m.evicted(buffered.length, 'memory_pressure');
+    return true;
   }
 
-  private evictOldest(now: number, outSpans: Span[], outOrigins: Origin[]): void {
+  /** Decides a new trace at once by the fallback's head sampling; a kept span goes to `sw`, the decision to the cache. */
+  private headDecide(key: string, r: bigint, span: Span, origin: Origin, now: number, sw: Sweep): void {
+    const d = this.fallback!.decide(r);
+    this.stats.fallbacks++;
+    this.m.decision(FALLBACK_POLICY, d !== undefined, now);
+    if (d === undefined) { this.dropped.set(key, true); return; }
+    this.kept.set(key, d);
+    this.stampKept(span, d);
+    sw.spans.push(span);
+    sw.origins.push(origin);
+  }
+
+  /** The spans a sweep hands on: its kept traces, decoded together and stamped, then the spans stamped already. */
+  private output(sw: Sweep): TracesData | undefined {
+    if (sw.kept.length === 0 && sw.spans.length === 0) return undefined;
+    const spans: Span[] = [];
+    const origins: Origin[] = [];
+    PendingTrace.drainKept(sw.kept, (t, span, origin) => {
+      this.stampKept(span, t.keptAs!);
+      spans.push(span);
+      origins.push(origin);
+    });
+    for (let i = 0; i < sw.spans.length; i++) { spans.push(sw.spans[i]!); origins.push(sw.origins[i]!); }
+    return toTraces(spans, origins);
+  }
+
+  private evictOldest(now: number, sw: Sweep): void {
     const oldest = this.arrivals.peek();
     if (!oldest) return;
-    this.stats.evictions++;
-    this.m.evictions.add(1, { processor: this.settings.id });
-    this.decide(oldest, 'evicted', now, outSpans, outOrigins);
+    this.m.evicted(1, 'num_traces');
+    this.decide(oldest, 'evicted', now, sw);
   }
 
-  /** Evaluates the policies over a trace, removes it from the buffer, remembers the decision; kept spans go to `outSpans`. */
-  decide(t: PendingTrace, _reason: DecideReason, now: number, outSpans: Span[], outOrigins: Origin[]): boolean {
+  /** Evaluates the policies over a trace's facts, removes it from the buffer, remembers the decision; a kept trace joins `sw`. */
+  decide(t: PendingTrace, _reason: DecideReason, now: number, sw: Sweep): boolean {
     this.traces.delete(t.key);
     this.spansInMemory -= t.count;
     let veto: string | undefined;
@@ -165,30 +205,19 @@ export class TailSampler implements Component, Consumer<TracesData> {
       else if (!prob || o < th) { prob = p; th = o; }
       if (this.cfg.sample_on_first_match && veto === undefined) break;
     }
-    this.stats.decided++;
     const policy = veto ?? det ?? (prob ? prob.lastMatch ?? prob.name : 'none');
     const keep = veto === undefined && (det !== undefined || prob !== undefined);
-    this.m.decisions.add(1, { policy, decision: keep ? 'sampled' : 'not_sampled' });
-    if (this.sig) {
-      const k = `${keep ? 1 : 0}${policy}`;
-      let w = this.sigSeries.get(k);
-      if (!w) { w = this.sig.series([policy, keep ? 'sampled' : 'not_sampled']); this.sigSeries.set(k, w); }
-      w.add(1, now);
-    }
+    this.m.decision(policy, keep, now);
     if (!keep) {
       this.dropped.set(t.key, true);
       t.release();
       return false;
     }
-    this.stats.kept++;
     const d: KeptDecision = { policy, threshold: det !== undefined ? 0n : th };
     this.kept.set(t.key, d);
-    for (let i = 0; i < t.spans.length; i++) {
-      this.stampKept(t.spans[i]!, d);
-      outSpans.push(t.spans[i]!);
-      outOrigins.push(t.origins[i]!);
-    }
-    t.release();
+    t.decided = true;
+    t.keptAs = d;
+    sw.kept.push(t);
     return true;
   }
 
@@ -218,20 +247,19 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.settings.clock.now();
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
-    this.decideDue(now, outSpans, outOrigins);
+    const sw = new Sweep();
+    this.decideDue(now, sw);
     const nextAt = this.nextDeadline();
     if (nextAt !== undefined) this.arm(nextAt);
-    if (outSpans.length) this.send(toTraces(outSpans, outOrigins), outSpans.length);
+    this.send(this.output(sw));
   }
 
   /** Decides every trace whose wait (or after-root wait) has run out by `now`. */
-  decideDue(now: number, outSpans: Span[], outOrigins: Origin[]): void {
+  decideDue(now: number, sw: Sweep): void {
     const wait = this.cfg.decision_wait;
-    for (let t = this.arrivals.peek(); t && t.firstAtMs + wait <= now; t = this.arrivals.peek()) this.decide(t, 'wait', now, outSpans, outOrigins);
+    for (let t = this.arrivals.peek(); t && t.firstAtMs + wait <= now; t = this.arrivals.peek()) this.decide(t, 'wait', now, sw);
     const afterRoot = this.cfg.decision_wait_after_root;
-    for (let t = this.roots.peek(); t && t.rootAtMs! + afterRoot <= now; t = this.roots.peek()) this.decide(t, 'root', now, outSpans, outOrigins);
+    for (let t = this.roots.peek(); t && t.rootAtMs! + afterRoot <= now; t = this.roots.peek()) this.decide(t, 'root', now, sw);
   }
 
   private nextDeadline(): number | undefined {
@@ -244,9 +272,11 @@ export class TailSampler implements Component, Consumer<TracesData> {
   }
 
   /** Hands kept spans on in order; a refusal is logged and counted (the sender was answered long ago). */
-  private send(td: TracesData, n: number): void {
+  private send(td: TracesData | undefined): void {
+    if (!td) return;
+    const n = spanCount(td);
     this.sending = this.sending.then(() => this.next.consume(td)).catch((err: Error) => {
-      this.m.failed.add(n, { processor: this.settings.id });
+      this.m.sendFailed(n);
       this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
     });
   }
@@ -255,18 +285,18 @@ export class TailSampler implements Component, Consumer<TracesData> {
   readonly shutdown = once(async () => {
     this.stopped = true;
     this.timer?.cancel();
+    this.withdrawShedding?.();
     for (const p of this.policies) p.stop?.();
-    this.m.gauge.removeCallback(this.observe);
-    const outSpans: Span[] = [];
-    const outOrigins: Origin[] = [];
+    this.m.stop();
+    const sw = new Sweep();
     if (!this.cfg.drop_pending_traces_on_shutdown) {
       const now = this.settings.clock.now();
-      for (const t of [...this.traces.values()]) this.decide(t, 'shutdown', now, outSpans, outOrigins);
+      for (const t of [...this.traces.values()]) this.decide(t, 'shutdown', now, sw);
     }
     this.traces.clear();
     this.arrivals.clear();
     this.roots.clear();
-    if (outSpans.length) this.send(toTraces(outSpans, outOrigins), outSpans.length);
+    this.send(this.output(sw));
     await this.sending;
   });
 }

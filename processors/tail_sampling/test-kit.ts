@@ -1,7 +1,10 @@
 // Helpers for the tail_sampling tests: trace ids with chosen randomness, spans, a sampler on a fake clock.
 import type { AnyValue, Span, TracesData } from '../../agent/pdata/model.js';
 import { span, traces } from '../../test/fixtures/prometheus/otlp.js';
-import { testSettings, type TestSettings } from '../../test/kit/settings.js';
+import { testHost, testSettings, type TestSettings } from '../../test/kit/settings.js';
+import { ADMISSION, type Admission } from '../../agent/admission.js';
+import { METRICS } from '../../agent/metric-registry.js';
+import { SIGNALS } from '../../agent/signals/signals.js';
 import { tailSamplingFactory } from './index.js';
 import type { TailSampler } from './tail_sampling.js';
 
@@ -43,12 +46,12 @@ export function attr(s: Span, key: string): AnyValue | undefined {
   return s.attributes.find((a) => a.key === key)?.value;
 }
 
-/** A started tail sampler on a fake clock with a sink; `kept()` lists the trace numbers that reached the sink. */
-export async function sampler(cfg: Record<string, unknown>): Promise<{ p: TailSampler; settings: TestSettings; got: TracesData[]; spans: () => Span[]; kept: () => number[] }> {
+/** A started tail sampler on a fake clock with a sink (and the given admission service); `kept()` lists the trace numbers that reached the sink. */
+export async function sampler(cfg: Record<string, unknown>, o: { admission?: Admission } = {}): Promise<{ p: TailSampler; settings: TestSettings; got: TracesData[]; spans: () => Span[]; kept: () => number[] }> {
   const settings = testSettings('tail_sampling', 'traces');
   const got: TracesData[] = [];
   const p = tailSamplingFactory.create.traces!(settings, tailSamplingFactory.parse(cfg), { consume: async (d) => { got.push(d); } }) as TailSampler;
-  await p.start(settings.host);
+  await p.start(o.admission ? testHost([[METRICS, settings.registry], [SIGNALS, settings.signals], [ADMISSION, o.admission]]) : settings.host);
   const spans = () => spansOf(got);
   return { p, settings, got, spans, kept: () => [...new Set(spans().map(traceNo))].sort((a, b) => a - b) };
 }

@@ -1,14 +1,21 @@
-// What a policy sees of a buffered trace: its spans, each span's resource attributes, and the
-// trace's OTEP 235 randomness.
+// What a policy sees of a buffered trace: the few facts recorded as its spans were buffered
+// (span count, time span, which span tests some span passed, key fields), and its OTEP 235
+// randomness. Policies never read the spans themselves, so a dropped trace is never decoded.
 import type { AnyValue, KeyValue, Span } from '../../agent/pdata/model.js';
 
 /** A buffered trace as policies read it. */
 export interface TraceView {
-  readonly spans: readonly Span[];
-  /** Resource attributes of span `i`. */
-  resourceOf(i: number): readonly KeyValue[];
+  /** Spans buffered. */
+  readonly count: number;
+  /** Earliest span start and latest span end (ns since the epoch). */
+  readonly minStartNs: bigint;
+  readonly maxEndNs: bigint;
   /** The trace's 56-bit randomness (tracestate `rv`, else the trace id's low 56 bits). */
   readonly randomness: bigint;
+  /** Whether some span of the trace passed span test `test` (an index from {@link FactSchema.test}). */
+  hit(test: number): boolean;
+  /** The text of key field `field` (an index from {@link FactSchema.field}): from a root span first, else the first span with it; '' when none has it. */
+  fieldText(field: number): string;
 }
 
 /**
@@ -25,21 +32,6 @@ export function attrOf(attrs: readonly KeyValue[], key: string): AnyValue | unde
   return undefined;
 }
 
-/** Attribute `key` of span `i`, else of its resource. */
-export function spanOrResourceAttr(t: TraceView, i: number, key: string): AnyValue | undefined {
-  const v = attrOf(t.spans[i]!.attributes, key);
-  return v !== undefined ? v : attrOf(t.resourceOf(i), key);
-}
-
-/** Whether some span (or its resource) has `key` with a value satisfying `test`. */
-export function anySpanAttr(t: TraceView, key: string, test: (v: AnyValue) => boolean): boolean {
-  for (let i = 0; i < t.spans.length; i++) {
-    const v = spanOrResourceAttr(t, i, key);
-    if (v !== undefined && test(v)) return true;
-  }
-  return false;
-}
-
 /** Whether a span is a root (no parent span id, or an all-zero one). */
 export function isRoot(span: Span): boolean {
   const p = span.parentSpanId;
@@ -49,11 +41,5 @@ export function isRoot(span: Span): boolean {
 
 /** Trace duration in ms: latest end − earliest start. */
 export function durationMs(t: TraceView): number {
-  let min = t.spans[0]!.startTimeUnixNano;
-  let max = t.spans[0]!.endTimeUnixNano;
-  for (const s of t.spans) {
-    if (s.startTimeUnixNano < min) min = s.startTimeUnixNano;
-    if (s.endTimeUnixNano > max) max = s.endTimeUnixNano;
-  }
-  return max > min ? Number(max - min) / 1e6 : 0;
+  return t.maxEndNs > t.minStartNs ? Number(t.maxEndNs - t.minStartNs) / 1e6 : 0;
 }
