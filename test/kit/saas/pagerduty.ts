@@ -51,7 +51,7 @@ export function validatePagerdutyEvent(body: unknown, raw = JSON.stringify(body)
 }
 
 /** A local Events API v2 at `<url>/v2/enqueue`. */
-export function startPagerduty(): Promise<SaasServer> {
+export function startPagerduty(port = 0): Promise<SaasServer> {
   return startSaasServer({
     validate(req) {
       const problems: string[] = [];
@@ -64,7 +64,7 @@ export function startPagerduty(): Promise<SaasServer> {
     },
     accept: (req) => ({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: (req.body as { dedup_key?: string }).dedup_key ?? randomUUID().replace(/-/g, '') } }),
     refuse: (req) => ({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: req.problems } }),
-  });
+  }, port);
 }
 
 /** PagerDuty's answer when an integration key sends too fast. */

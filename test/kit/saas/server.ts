@@ -52,8 +52,8 @@ function write(res: ServerResponse, a: SaasAnswer): void {
   res.end(text);
 }
 
-/** Starts a fake service on 127.0.0.1 (a free port). */
-export async function startSaasServer(behaviour: SaasBehaviour): Promise<SaasServer> {
+/** Starts a fake service on 127.0.0.1 (`port`, or a free one). */
+export async function startSaasServer(behaviour: SaasBehaviour, listenPort = 0): Promise<SaasServer> {
   const requests: SaasRequest[] = [];
   const failures: SaasAnswer[] = [];
   const server = createServer((req, res) => {
@@ -72,7 +72,7 @@ export async function startSaasServer(behaviour: SaasBehaviour): Promise<SaasSer
       write(res, answer);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

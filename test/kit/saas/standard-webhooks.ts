@@ -47,7 +47,7 @@ export interface WebhookReceiver {
 }
 
 /** Starts the receiver on 127.0.0.1: 401 for a bad signature, else the scripted status or 204. */
-export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(secret: string, listenPort = 0): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const seen = new Set<string>();
   const statuses: number[] = [];
@@ -66,7 +66,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       res.writeHead(statuses.shift() ?? 204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks/outrider`,
