@@ -20,6 +20,7 @@ import { probabilisticSamplerFactory } from '../processors/probabilistic_sampler
 import { tailSamplingFactory } from '../processors/tail_sampling/index.js';
 import { sloProcessorFactory } from '../processors/slo/index.js';
 import { sloServiceFactory } from '../processors/slo/service.js';
+import { redactionFactory } from '../processors/redaction/index.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -31,6 +32,7 @@ export const builtinFactories: readonly Factory[] = [
   probabilisticSamplerFactory,
   tailSamplingFactory,
   sloProcessorFactory,
+  redactionFactory,
   debugFactory,
   fileFactory,
   nopFactory,
