@@ -19,9 +19,15 @@ export const SUMMARY_KEYS = {
 } as const;
 
 const MEMO_LIMIT = 10_000;
+/** Clean values remembered per key (a ring): a key's values repeat, or alternate among a few. */
+const CLEAN_SLOTS = 4;
 
-/** What is remembered per key: its rule, and the last value found clean (most keys repeat their value span after span). */
-interface KeyState { rule: Rule; clean: string | undefined }
+/**
+ * What is remembered per key: its rule, and the last values found clean. A key's value usually repeats
+ * span after span or alternates among a few (hosts, routes, queries); comparing with them is cheaper
+ * than the regexes (the decoder hands out one string object per short value in a request).
+ */
+interface KeyState { rule: Rule; clean: string[]; next: number }
 
 export class AttributeRedactor {
   private readonly allowAll: boolean;
@@ -32,6 +38,13 @@ export class AttributeRedactor {
   private readonly allTypes: boolean;
   private readonly summary: RedactionConfig['summary'];
   private readonly keys = new Map<string, KeyState>();
+  /**
+   * The keys (and their states) of the previous list, by position: spans of one instrumentation list
+   * the same keys in the same order, and the decoder hands out one string per distinct key, so a
+   * pointer-equal compare usually replaces the map lookup.
+   */
+  private readonly lastKeys: string[][] = [[], [], []];
+  private readonly lastStates: KeyState[][] = [[], [], []];
 
   constructor(cfg: RedactionConfig, private readonly masker: Masker) {
     this.allowAll = cfg.allow_all_keys ?? cfg.allowed_keys === undefined;
@@ -46,7 +59,7 @@ export class AttributeRedactor {
   private stateOf(key: string): KeyState {
     let st = this.keys.get(key);
     if (st === undefined) {
-      st = { rule: this.decide(key), clean: undefined };
+      st = { rule: this.decide(key), clean: [], next: 0 };
       if (this.keys.size >= MEMO_LIMIT) this.keys.clear();
       this.keys.set(key, st);
     }
@@ -67,25 +80,31 @@ export class AttributeRedactor {
 
   /**
    * Redacts `attrs`: values are changed in place; the list returned is `attrs` itself, or a new list
-   * when keys were deleted or summary attributes added.
+   * when keys were deleted or summary attributes added. `site` says where the list sits (0 spans, data
+   * points and log records; 1 resources and scopes; 2 events, links and exemplars), so lists of one
+   * kind share the key cache by position.
    */
-  redact(attrs: KeyValue[], tally: Tally): KeyValue[] {
+  redact(attrs: KeyValue[], tally: Tally, site: 0 | 1 | 2 = 0): KeyValue[] {
+    const lastKeys = this.lastKeys[site]!;
+    const lastStates = this.lastStates[site]!;
     let removed: string[] | undefined;
     let masked: string[] | undefined;
     let allowedByValue: string[] | undefined;
     let ignored = 0;
     for (let i = 0; i < attrs.length; i++) {
       const kv = attrs[i]!;
-      const st = this.stateOf(kv.key);
+      let st: KeyState;
+      if (lastKeys[i] === kv.key) st = lastStates[i]!;
+      else { st = this.stateOf(kv.key); lastKeys[i] = kv.key; lastStates[i] = st; }
       const rule = st.rule;
       if (rule === Rule.Check) {
         const v = kv.value;
         let out: AnyValue | undefined;
         if (typeof v === 'string') {
-          if (v.length < this.masker.minLength || v === st.clean) continue; // shorter than any finding, or seen clean just before
+          if (v.length < this.masker.minLength || isRecentlyClean(st, v)) continue; // shorter than any finding, or seen clean lately
           if (this.masker.hasAllowed && this.masker.isAllowed(v)) { (allowedByValue ??= []).push(kv.key); continue; }
-          out = this.masker.maskString(v, tally);
-          if (out === undefined) { st.clean = v; continue; }
+          out = this.maskText(v, tally);
+          if (out === undefined) { st.clean[st.next] = v; st.next = (st.next + 1) % CLEAN_SLOTS; continue; }
         } else if (v !== null && (typeof v === 'object' || this.allTypes)) {
           const text = textOf(v);
           if (text !== undefined && this.masker.hasAllowed && this.masker.isAllowed(text)) { (allowedByValue ??= []).push(kv.key); continue; }
@@ -120,6 +139,11 @@ export class AttributeRedactor {
     return out;
   }
 
+  /** `v` with its findings masked, or undefined when it holds none. */
+  maskText(v: string, tally: Tally): string | undefined {
+    return v.length < this.masker.minLength ? undefined : this.masker.maskString(v, tally);
+  }
+
   /** A value without a key (a log body) with its findings masked; key rules apply to keys inside a kvlist. */
   redactValue(v: AnyValue, tally: Tally): AnyValue {
     if (typeof v === 'string' && this.masker.hasAllowed && this.masker.isAllowed(v)) return v;
@@ -132,12 +156,15 @@ export class AttributeRedactor {
    * numbers and booleans by their text (a masked one becomes a string).
    */
   private maskNested(v: AnyValue, tally: Tally): AnyValue | undefined {
-    if (typeof v === 'string') return v.length < this.masker.minLength ? undefined : this.masker.maskString(v, tally);
+    if (typeof v === 'string') return this.maskText(v, tally);
     if (v === null || v instanceof Uint8Array) return undefined;
     if (Array.isArray(v)) {
-      let changed = false;
-      const out = v.map((x) => { const m = this.maskNested(x, tally); if (m === undefined) return x; changed = true; return m; });
-      return changed ? out : undefined;
+      let out: AnyValue[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const m = this.maskNested(v[i]!, tally);
+        if (m !== undefined) (out ??= v.slice())[i] = m;
+      }
+      return out;
     }
     if (typeof v === 'object') {
       let changed = false;
@@ -180,6 +207,12 @@ export class AttributeRedactor {
       put(SUMMARY_KEYS.ignoredCount, BigInt(ignored) + (typeof prev === 'bigint' ? prev : 0n));
     }
   }
+}
+
+function isRecentlyClean(st: KeyState, v: string): boolean {
+  const c = st.clean;
+  for (let i = 0; i < c.length; i++) if (c[i] === v) return true;
+  return false;
 }
 
 /** The text of a scalar value (hashed when a whole value is masked); undefined for bytes, arrays and kvlists. */

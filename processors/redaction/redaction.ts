@@ -14,8 +14,6 @@ import { MASK_KINDS, Masker, Tally } from './masker.js';
 export const MASKED_HELP = 'Findings masked or hashed by the redaction processor, by kind (a detector, blocked_value, blocked_key, sensitive_key).';
 export const REMOVED_HELP = 'Attributes deleted by the redaction processor because their key is not in allowed_keys.';
 
-const CLEAN_NAMES = 2000;
-
 /** Redacts one signal's batches in place and passes them on. */
 export class RedactionProcessor<S extends Signal> implements Component, Consumer<SignalData[S]> {
   readonly mutates = true;
@@ -25,8 +23,6 @@ export class RedactionProcessor<S extends Signal> implements Component, Consumer
   private readonly removedCounter: Counter;
   private readonly labels: Array<Record<string, string>>;
   private readonly processorLabel: Record<string, string>;
-  /** Span and event names found clean lately (names repeat; a set lookup is cheaper than the regexes). */
-  private readonly cleanNames = new Set<string>();
 
   constructor(settings: CreateSettings, cfg: RedactionConfig, private readonly signal: S, private readonly next: Consumer<SignalData[S]>) {
     this.masker = new Masker(cfg);
@@ -55,14 +51,17 @@ export class RedactionProcessor<S extends Signal> implements Component, Consumer
       for (const ss of rs.scopeSpans) {
         this.scope(ss.scope, tally);
         for (const span of ss.spans) {
-          if (span.attributes.length) span.attributes = this.attrs.redact(span.attributes, tally);
-          span.name = this.text(span.name, tally);
+          // properties are written only when something changed
+          if (span.attributes.length) { const a = this.attrs.redact(span.attributes, tally); if (a !== span.attributes) span.attributes = a; }
+          const name = this.text(span.name, tally);
+          if (name !== span.name) span.name = name;
           if (span.status.message) span.status.message = this.text(span.status.message, tally);
           for (const ev of span.events) {
-            if (ev.attributes.length) ev.attributes = this.attrs.redact(ev.attributes, tally);
-            ev.name = this.text(ev.name, tally);
+            if (ev.attributes.length) { const a = this.attrs.redact(ev.attributes, tally, 2); if (a !== ev.attributes) ev.attributes = a; }
+            const evName = this.text(ev.name, tally);
+            if (evName !== ev.name) ev.name = evName;
           }
-          for (const link of span.links) if (link.attributes.length) link.attributes = this.attrs.redact(link.attributes, tally);
+          for (const link of span.links) if (link.attributes.length) link.attributes = this.attrs.redact(link.attributes, tally, 2);
         }
       }
     }
@@ -78,7 +77,7 @@ export class RedactionProcessor<S extends Signal> implements Component, Consumer
         for (const m of sm.metrics) {
           for (const dp of m.data?.dataPoints ?? []) {
             if (dp.attributes.length) dp.attributes = this.attrs.redact(dp.attributes, tally);
-            if ('exemplars' in dp) for (const ex of dp.exemplars) if (ex.filteredAttributes.length) ex.filteredAttributes = this.attrs.redact(ex.filteredAttributes, tally);
+            if ('exemplars' in dp) for (const ex of dp.exemplars) if (ex.filteredAttributes.length) ex.filteredAttributes = this.attrs.redact(ex.filteredAttributes, tally, 2);
           }
         }
       }
@@ -102,21 +101,16 @@ export class RedactionProcessor<S extends Signal> implements Component, Consumer
   }
 
   private resource(r: Resource | null, tally: Tally): void {
-    if (r && r.attributes.length) r.attributes = this.attrs.redact(r.attributes, tally);
+    if (r && r.attributes.length) r.attributes = this.attrs.redact(r.attributes, tally, 1);
   }
 
   private scope(s: Scope | null, tally: Tally): void {
-    if (s && s.attributes.length) s.attributes = this.attrs.redact(s.attributes, tally);
+    if (s && s.attributes.length) s.attributes = this.attrs.redact(s.attributes, tally, 1);
   }
 
   /** A name or message with its findings masked (no key rules apply: it has no key). */
   private text(s: string, tally: Tally): string {
-    if (s.length < this.masker.minLength || this.cleanNames.has(s)) return s;
-    const out = this.masker.maskString(s, tally);
-    if (out !== undefined) return out;
-    if (this.cleanNames.size >= CLEAN_NAMES) this.cleanNames.clear();
-    this.cleanNames.add(s);
-    return s;
+    return s.length < this.masker.minLength ? s : this.attrs.maskText(s, tally) ?? s;
   }
 
   private count(tally: Tally): void {
