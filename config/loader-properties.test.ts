@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { factoryMap } from '../agent/factories.js';
 import { fuzz } from '../test/kit/fuzz.js';
 import { DEFAULT_CONFIG_PATH, loadConfig, type LoadedConfig } from './loader.js';
@@ -67,6 +67,9 @@ function replaceAt(root: unknown, path: number[], junk: unknown): unknown {
   }
   return copy;
 }
+
+// the yaml library reports odd-but-parseable input as process warnings; thousands of them would flood the output
+beforeAll(() => { vi.spyOn(process, 'emitWarning').mockImplementation(() => {}); });
 
 describe('config loader (fast-check)', () => {
   it('arbitrary YAML-ish text: problems with line and column, or a config; never a throw', () => {

@@ -59,13 +59,13 @@ describe('protobuf decoders (fast-check)', () => {
     fc.assert(fc.property(s.arb, fc.array(edit, { minLength: 1, maxLength: 4 }), (data, edits) => {
       const buf = applyEdits(s.enc(data), edits);
       for (const t of signals) decodesOrInvalid(() => t.dec(buf));
-    }), fuzz(700));
+    }), fuzz(500));
   });
 
   it.each(signals)('$name: decode(encode(x)) is x', (s) => {
     fc.assert(fc.property(s.arb, (data) => {
       expect(s.dec(s.enc(data))).toEqual(data);
-    }), fuzz(700));
+    }), fuzz(500));
   });
 });
 
@@ -77,7 +77,7 @@ describe('OTLP/JSON decoders (fast-check)', () => {
         if (value !== null && typeof value === 'object') decodesOrInvalid(() => s.decJson(value as object));
         decodesOrInvalid(() => s.decJson(textInput));
       }
-    }), fuzz(2000));
+    }), fuzz(1500));
   });
 
   it.each(signals)('$name: valid requests with one subtree replaced by arbitrary JSON return or throw INVALID_DATA', (s) => {
@@ -93,12 +93,12 @@ describe('OTLP/JSON decoders (fast-check)', () => {
       }
       if (node && typeof node === 'object') { const keys = Object.keys(node); node[keys.length ? keys[path[path.length - 1]! % keys.length]! : 'x'] = junk; }
       decodesOrInvalid(() => s.decJson(JSON.stringify(tree)));
-    }), fuzz(700));
+    }), fuzz(500));
   });
 
   it.each(signals)('$name: decodeJson(JSON text of encodeJson(x)) is x', (s) => {
     fc.assert(fc.property(s.arb, (data) => {
       expect(s.decJson(JSON.stringify(s.encJson(data)))).toEqual(data);
-    }), fuzz(500));
+    }), fuzz(400));
   });
 });
