@@ -23,6 +23,7 @@ import { sloServiceFactory } from '../processors/slo/service.js';
 import { notifiersServiceFactory } from './notifiers/service.js';
 import { adminServiceFactory } from './admin/index.js';
 import { alertingServiceFactory } from './alerting/service.js';
+import { redactionFactory } from '../processors/redaction/index.js';
 
 /** The built-in factories. */
 export const builtinFactories: readonly Factory[] = [
@@ -34,6 +35,7 @@ export const builtinFactories: readonly Factory[] = [
   probabilisticSamplerFactory,
   tailSamplingFactory,
   sloProcessorFactory,
+  redactionFactory,
   debugFactory,
   fileFactory,
   nopFactory,

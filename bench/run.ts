@@ -8,7 +8,7 @@ import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
 import { benchExportEncode } from './export-encode.js';
 import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
 import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
-import { rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
+import { cpuSeconds, rssMib, runLoadgen, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -92,13 +92,25 @@ service:
       - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }
   batch: {}
 `, 'memory_limiter, tail_sampling, batch'),
+  // the default config's traces chain without and with redaction (its defaults); BENCH_ONLY=redaction runs both
+  'redaction off: otlp → memory_limiter → spanmetrics → batch → nop': toNop(`
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  spanmetrics: { dimensions: [http.route] }
+  batch: {}
+`, 'memory_limiter, spanmetrics, batch'),
+  'redaction on: otlp → memory_limiter → redaction → spanmetrics → batch → nop': toNop(`
+  memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
+  redaction: {}
+  spanmetrics: { dimensions: [http.route] }
+  batch: {}
+`, 'memory_limiter, redaction, spanmetrics, batch'),
   'otlp → memory_limiter → batch → nop': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
   batch: {}
 `, 'memory_limiter, batch'),
 };
 
-interface Row { name: string; spansPerSec: number; ratio: number; p50Ms: number; p99Ms: number; rssIdleMib?: number; rssLoadMib?: number; errors: number }
+interface Row { name: string; spansPerSec: number; ratio: number; cpuUsPerSpan: number; p50Ms: number; p99Ms: number; rssIdleMib?: number; rssLoadMib?: number; errors: number }
 
 /** Starts an agent scenario; a `{sink}` in its config is a downstream null sink started for it. */
 async function startScenario(name: string, yaml: string): Promise<Target> {
@@ -111,7 +123,7 @@ async function startScenario(name: string, yaml: string): Promise<Target> {
 /** Scenarios whose load carries new trace ids in every request (what a tail sampler sees in production). */
 const NEW_TRACES = '(new trace ids per request)';
 
-async function measure(start: () => Promise<Target>, uniqueTraces = false): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number }> {
+async function measure(start: () => Promise<Target>, uniqueTraces = false): Promise<{ spansPerSec: number; p50Ms: number; p99Ms: number; errors: number; rssIdle: number; rssLoad: number; cpuUsPerSpan: number }> {
   const target = await start();
   try {
     await new Promise((r) => setTimeout(r, 1500));
@@ -119,9 +131,12 @@ async function measure(start: () => Promise<Target>, uniqueTraces = false): Prom
     const samples: number[] = [];
     const sampler = setInterval(() => { try { samples.push(rssMib(target.pid)); } catch { /* exited */ } }, 250);
     await runLoadgen(target.address, 1, CONCURRENCY, uniqueTraces); // warm-up
+    const cpu0 = cpuSeconds(target.pid);
     const r = await runLoadgen(target.address, SECONDS, CONCURRENCY, uniqueTraces);
+    // CPU time of the target per span: steadier than throughput when other work shares the cores
+    const cpuUsPerSpan = ((cpuSeconds(target.pid) - cpu0) * 1e6) / (r.spansPerSec * SECONDS);
     clearInterval(sampler);
-    return { ...r, rssIdle, rssLoad: median(samples) };
+    return { ...r, rssIdle, rssLoad: median(samples), cpuUsPerSpan };
   } finally {
     await target.stop();
   }
@@ -159,6 +174,7 @@ async function main(): Promise<void> {
     name,
     spansPerSec: median(rs.map((r) => r.spansPerSec)),
     ratio: median(rs.map((r) => r.spansPerSec)) / base,
+    cpuUsPerSpan: median(rs.map((r) => r.cpuUsPerSpan)),
     p50Ms: median(rs.map((r) => r.p50Ms)),
     p99Ms: median(rs.map((r) => r.p99Ms)),
     rssIdleMib: median(rs.map((r) => r.rssIdle)),
@@ -191,11 +207,16 @@ async function main(): Promise<void> {
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
 
+  const redactionOn = rows.find((r) => r.name.startsWith('redaction on:'));
+  const redactionOff = rows.find((r) => r.name.startsWith('redaction off:'));
+  const redactionRatio = redactionOn && redactionOff ? redactionOn.spansPerSec / redactionOff.spansPerSec : NaN;
+  const redactionCpu = redactionOn && redactionOff ? redactionOn.cpuUsPerSpan / redactionOff.cpuUsPerSpan : NaN;
+
   const table = [
     `Outrider bench — ${new Date().toISOString()} — ${SECONDS}s × ${ROUNDS} rounds, ${CONCURRENCY} requests in flight, 100 spans/request (medians)`,
     '',
-    `${'scenario'.padEnd(68)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)}`,
-    ...rows.map((r) => `${r.name.padEnd(68)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)}`),
+    `${'scenario'.padEnd(68)} ${'spans/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'rdy MiB '.padStart(9)} ${'load MiB'.padStart(9)} ${'errors'.padStart(6)} ${'cpu µs/span'.padStart(11)}`,
+    ...rows.map((r) => `${r.name.padEnd(68)} ${r.spansPerSec.toFixed(0).padStart(10)} ${r.ratio.toFixed(2).padStart(6)} ${r.p50Ms.toFixed(2).padStart(7)} ${r.p99Ms.toFixed(2).padStart(7)} ${(r.rssIdleMib ?? NaN).toFixed(1).padStart(9)} ${(r.rssLoadMib ?? NaN).toFixed(1).padStart(9)} ${String(r.errors).padStart(6)} ${r.cpuUsPerSpan.toFixed(2).padStart(11)}`),
     '',
     `default config (npm start): /readyz 200 ${idle.readyMs} ms after spawn; idle RSS ${idle.afterReadyMib.toFixed(1)} MiB 2 s after ready, ${idle.settledMib.toFixed(1)} MiB (${(idle.settledMib * 1.048576).toFixed(1)} MB) after 15 s idle`,
     `decoder: outrider ${decode.ours.spansPerSec.toFixed(0)} spans/s vs protobufjs reflection ${decode.protobufjs.spansPerSec.toFixed(0)} spans/s — ${decode.ratio.toFixed(2)}×`,
@@ -205,13 +226,14 @@ async function main(): Promise<void> {
     `cost: end-to-end overhead ${(costOverhead * 100).toFixed(1)} % (memory_limiter → cost → spanmetrics → batch vs the same without cost, same run)`,
     `tail_sampling (10 s wait, num_traces 20000): ${withTail?.spansPerSec.toFixed(0) ?? 'n/a'} spans/s, ${tailRatio.toFixed(2)}× the same pipeline without it (same run); buffered span ${buffered.bufferedBytesPerSpan.toFixed(0)} B heap + array buffers (${buffered.rssBytesPerSpan.toFixed(0)} B RSS) vs ${buffered.encodedBytesPerSpan.toFixed(0)} B encoded, ${buffered.decodedBytesPerSpan.toFixed(0)} B decoded — ${(buffered.bufferedBytesPerSpan - buffered.encodedBytesPerSpan).toFixed(0)} B over encoded`,
     `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run), CPU estimate ${withSlo ? ((sloNsPerSpan * withSlo.spansPerSec) / 1e7).toFixed(1) : 'NaN'} % of a core at its rate; start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
+    `redaction ({}: cards, bearer tokens, JWTs, AWS keys, credential keys): ${redactionRatio.toFixed(3)}× the throughput without it (same run, rounds interleaved), CPU per span ${redactionCpu.toFixed(3)}× (${redactionOff?.cpuUsPerSpan.toFixed(2)} → ${redactionOn?.cpuUsPerSpan.toFixed(2)} µs)`,
   ];
   process.stdout.write(table.join('\n') + '\n');
 
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, tailSampling: { ratio: tailRatio, buffered }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, redaction: { ratio: redactionRatio, cpuRatio: redactionCpu }, tailSampling: { ratio: tailRatio, buffered }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 

@@ -22,6 +22,8 @@ describe('config loading', () => {
     const r = loadConfig(undefined, factories, {});
     expect(r.problems).toEqual([]);
     expect(r.config!.pipelines.map((p) => p.name)).toEqual(['traces', 'metrics', 'logs']);
+    // secrets are masked before span metrics or any exporter see them
+    expect(r.config!.pipelines[0]!.processors).toEqual(['memory_limiter', 'redaction', 'spanmetrics', 'batch']);
     expect(r.config!.telemetry.endpoint).toBe('0.0.0.0:9464');
   });
 

@@ -22,7 +22,12 @@ export function parseYaml(text: string, source: string): { tree?: unknown; probl
       }),
     };
   }
-  return { tree: doc.toJS() ?? {}, problems: [] };
+  // aliases resolve only here: an alias of no anchor, or too many (a "billion laughs"), throws
+  try {
+    return { tree: doc.toJS({ maxAliasCount: 100 }) ?? {}, problems: [] };
+  } catch (err) {
+    return { problems: [{ path: '', message: `${source}: ${(err as Error).message.split('\n')[0]}` }] };
+  }
 }
 
 export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string; /** Not errors, but worth a look (unset variables, components no pipeline uses). */ warnings?: Problem[] }
