@@ -75,3 +75,13 @@ export function runLoadgen(address: string, seconds: number, concurrency: number
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`loadgen exited ${code}`))));
   });
 }
+
+/** Runs the steady-rate load generator as its own process: `spansPerSec` for `seconds`, with request latencies. */
+export function runSteadyLoad(address: string, spansPerSec: number, seconds: number): Promise<{ sent: number; acknowledged: number; refused: number; p50Ms: number; p99Ms: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [dist('./steady-load.js'), address, String(spansPerSec), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`steady load exited ${code}`))));
+  });
+}

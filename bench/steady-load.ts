@@ -9,7 +9,7 @@ import { makeTracesData } from './fixtures.js';
 const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const SPANS = 100;
 
-export interface SteadyResult { sent: number; acknowledged: number; refused: number; seconds: number }
+export interface SteadyResult { sent: number; acknowledged: number; refused: number; seconds: number; p50Ms: number; p99Ms: number }
 
 export async function steadyLoad(target: string, spansPerSec: number, seconds: number): Promise<SteadyResult> {
   const data = Array.from({ length: 16 }, (_, i) => makeTracesData({ spansPerResource: SPANS, seed: i + 1 }));
@@ -24,14 +24,17 @@ export async function steadyLoad(target: string, spansPerSec: number, seconds: n
   const perTick = spansPerSec / SPANS / 100; // requests per 10 ms tick
   let due = 0;
   let n = 0;
-  const result: SteadyResult = { sent: 0, acknowledged: 0, refused: 0, seconds };
+  const result: SteadyResult = { sent: 0, acknowledged: 0, refused: 0, seconds, p50Ms: NaN, p99Ms: NaN };
+  const latencies: number[] = [];
   const inflight = new Set<Promise<void>>();
   const send = () => {
     const i = n++;
     const body = Buffer.from(bodies[i % 16]!);
     for (const o of offsets[i % 16]!) body.writeUInt32BE((body.readUInt32BE(o + 9) ^ (i + 1)) >>> 0, o + 9);
     result.sent += SPANS;
+    const t = process.hrtime.bigint();
     const p = new Promise<void>((resolve) => client.makeUnaryRequest<Buffer, Buffer>(PATH, (b) => b, (b) => b, body, new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err) => {
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (err) result.refused += SPANS; else result.acknowledged += SPANS;
       resolve();
     }));
@@ -49,6 +52,9 @@ export async function steadyLoad(target: string, spansPerSec: number, seconds: n
   });
   await Promise.all(inflight);
   client.close();
+  latencies.sort((a, b) => a - b);
+  result.p50Ms = latencies[Math.floor(latencies.length * 0.5)] ?? NaN;
+  result.p99Ms = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? NaN;
   return result;
 }
 
