@@ -14,7 +14,7 @@ describe('classifyHttpAnswer', () => {
     expect(classifyHttpAnswer(429, new Date(now + 90_000).toUTCString(), '', now)).toEqual({ outcome: 'retry', detail: 'HTTP 429', retryAfterMs: 90_000 });
     expect(classifyHttpAnswer(503, '10', '', now)).toEqual({ outcome: 'retry', detail: 'HTTP 503', retryAfterMs: 10_000 });
     expect(classifyHttpAnswer(408, undefined, '', now)).toEqual({ outcome: 'retry', detail: 'HTTP 408' });
-    expect(classifyHttpAnswer(400, undefined, 'x'.repeat(900), now)).toEqual({ outcome: 'rejected', detail: `HTTP 400: ${'x'.repeat(500)}` });
+    expect(classifyHttpAnswer(400, undefined, 'x'.repeat(900), now)).toEqual({ outcome: 'rejected', detail: `HTTP 400: ${'x'.repeat(500)}…` });
     expect(classifyHttpAnswer(301, undefined, '', now)).toMatchObject({ outcome: 'rejected', detail: expect.stringContaining('redirects are not followed') });
   });
 });

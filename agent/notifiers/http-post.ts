@@ -47,7 +47,7 @@ export async function postForResult(url: string, body: string, opts: PostOptions
 
 /** The SendResult an HTTP answer means (see the module header). */
 export function classifyHttpAnswer(status: number, retryAfter: string | undefined, body: string, nowMs: number): SendResult {
-  const quoted = body.slice(0, PEER_BODY_LIMIT);
+  const quoted = body.length > PEER_BODY_LIMIT ? `${body.slice(0, PEER_BODY_LIMIT)}…` : body;
   const detail = quoted ? `HTTP ${status}: ${quoted}` : `HTTP ${status}`;
   if (status >= 200 && status < 300) return quoted ? { outcome: 'sent', detail: quoted } : { outcome: 'sent' };
   if (status === 429) {

@@ -23,7 +23,7 @@ describe('classifyResponse', () => {
     expect(classifyResponse(503, '2', 'down', NOW)).toEqual({ outcome: 'retry', detail: 'HTTP 503: down', retryAfterMs: 2_000 });
     const long = classifyResponse(400, undefined, 'e'.repeat(2_000), NOW);
     expect(long).toEqual({ outcome: 'rejected', detail: `HTTP 400: ${'e'.repeat(500)}…` });
-    expect(classifyResponse(301, undefined, '', NOW)).toEqual({ outcome: 'rejected', detail: 'HTTP 301 (redirects are not followed)' });
+    expect(classifyResponse(301, undefined, '', NOW)).toMatchObject({ outcome: 'rejected', detail: expect.stringMatching(/^HTTP 301 \(redirects are not followed/) });
   });
 });
 
@@ -35,7 +35,7 @@ describe('postJson', () => {
     await new Promise<void>((r) => server.close(() => r()));
     const result = await postJson(`http://127.0.0.1:${port}/services/T0/B0/SECRET-TOKEN`, { text: 'x' }, { signal: new AbortController().signal, now: () => NOW });
     expect(result.outcome).toBe('retry');
-    expect(result.detail).toMatch(/^network error: ECONNREFUSED/);
+    expect(result.detail).toMatch(/^network error: .*ECONNREFUSED/);
     expect(result.detail).not.toContain('SECRET-TOKEN');
   });
 

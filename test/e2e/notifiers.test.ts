@@ -94,6 +94,8 @@ describe('notifiers e2e', () => {
     // every row is sent: nothing is left to go out again
     expect(fresh.requests.map((r) => (r.body as { event_action: string }).event_action)).toEqual(['trigger', 'resolve']);
     expect(slack.accepted()).toHaveLength(1);
+    // the peer's 2xx arrives before the agent records it: wait for the outbox to say so
+    await until(() => second.service(NOTIFIERS)!.stats().every((s) => s.pending === 0), 5_000, 'the outbox recorded both sends');
     expect(second.service(NOTIFIERS)!.stats()).toEqual([
       { notifier: 'pagerduty/primary', pending: 0, sent: 2, rejected: 0, dead: 0 },
       { notifier: 'slack/oncall', pending: 0, sent: 1, rejected: 0, dead: 0 },
