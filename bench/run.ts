@@ -8,6 +8,7 @@ import { benchScrape, benchSpanMetricsRecord } from './scrape.js';
 import { benchExportEncode } from './export-encode.js';
 import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
 import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
+import { benchAlertingEvaluation } from './alerting.js';
 import { cpuSeconds, rssMib, runLoadgen, runSteadyLoad, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -255,6 +256,8 @@ async function main(): Promise<void> {
   const sloNsPerSpan = await benchSloCount();
   const sloStartup = await benchSloStartup();
   const withSlo = rows.find((r) => r.name.includes('slo (20 SLOs)'));
+  process.stderr.write('alerting micro-benchmark\n');
+  const alerting = await benchAlertingEvaluation();
   const sloOverhead = withSm && withSlo ? 1 - withSlo.spansPerSec / withSm.spansPerSec : NaN;
   const withoutSm = rows.find((r) => r.name === 'otlp → memory_limiter → batch → nop');
   const smOverhead = withSm && withoutSm ? 1 - withSm.spansPerSec / withoutSm.spansPerSec : NaN;
@@ -278,6 +281,7 @@ async function main(): Promise<void> {
     `cost: end-to-end overhead ${(costOverhead * 100).toFixed(1)} % (memory_limiter → cost → spanmetrics → batch vs the same without cost, same run)`,
     `tail_sampling (10 s wait, num_traces 20000): ${withTail?.spansPerSec.toFixed(0) ?? 'n/a'} spans/s, ${tailRatio.toFixed(2)}× the same pipeline without it (same run); buffered span ${buffered.bufferedBytesPerSpan.toFixed(0)} B heap + array buffers (${buffered.rssBytesPerSpan.toFixed(0)} B RSS) vs ${buffered.encodedBytesPerSpan.toFixed(0)} B encoded, ${buffered.decodedBytesPerSpan.toFixed(0)} B decoded — ${(buffered.bufferedBytesPerSpan - buffered.encodedBytesPerSpan).toFixed(0)} B over encoded`,
     `slo (20 SLOs): ${sloNsPerSpan.toFixed(0)} ns/span counted; end-to-end overhead ${(sloOverhead * 100).toFixed(1)} % (spanmetrics pipeline with vs without slo, same run), CPU estimate ${withSlo ? ((sloNsPerSpan * withSlo.spansPerSec) / 1e7).toFixed(1) : 'NaN'} % of a core at its rate; start-up with 30 days × 20 SLOs of minute buckets (${sloStartup.rows} rows) ${sloStartup.ms.toFixed(0)} ms`,
+    `alerting: one evaluation of ${alerting.rules} rules (3 distinct queries: error ratio, p99, rate by service) over ${alerting.series} span series ${alerting.msPerEvaluation.toFixed(1)} ms, every 15 s: ${(alerting.coreShare * 100).toFixed(2)} % of a core`,
     `redaction ({}: cards, bearer tokens, JWTs, AWS keys, credential keys): ${redactionRatio.toFixed(3)}× the throughput without it (same run, rounds interleaved), CPU per span ${redactionCpu.toFixed(3)}× (${redactionOff?.cpuUsPerSpan.toFixed(2)} → ${redactionOn?.cpuUsPerSpan.toFixed(2)} µs)`,
     '',
     ...fullTable(fullRow, rows.find((r) => r.name === 'null-sink'), steady, idle, buffered),
@@ -287,7 +291,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, redaction: { ratio: redactionRatio, cpuRatio: redactionCpu }, full: { row: fullRow, steady }, tailSampling: { ratio: tailRatio, buffered }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, rows, idle, decode, encode, scrape, spanmetrics: { nsPerSpan: spanmetricsNsPerSpan, overhead: smOverhead }, cost: { overhead: costOverhead }, redaction: { ratio: redactionRatio, cpuRatio: redactionCpu }, full: { row: fullRow, steady }, alerting, tailSampling: { ratio: tailRatio, buffered }, slo: { nsPerSpan: sloNsPerSpan, overhead: sloOverhead, startup: sloStartup } }, null, 2) + '\n');
   process.stdout.write(`results written to ${file}\n`);
 }
 
