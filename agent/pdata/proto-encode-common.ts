@@ -34,10 +34,31 @@ export function writeAnyValue(w: ProtoWriter, v: AnyValue): void {
   }
 }
 
+/**
+ * Writes a KeyValue of a non-empty ASCII key and an ASCII string value, together under 120
+ * characters, in one pass: every length fits one byte, so no prefix is reserved and patched.
+ * Returns false (having written nothing that counts) at the first non-ASCII character.
+ */
+function writeShortAsciiKeyValue(w: ProtoWriter, tag: number, key: string, v: string): boolean {
+  const kl = key.length;
+  const vl = v.length;
+  w.ensure(kl + vl + 8);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = tag; buf[p++] = kl + vl + 6; buf[p++] = 0x0a; buf[p++] = kl;
+  for (let j = 0; j < kl; j++) { const c = key.charCodeAt(j); if (c >= 0x80) return false; buf[p++] = c; }
+  buf[p++] = 0x12; buf[p++] = vl + 2; buf[p++] = 0x0a; buf[p++] = vl;
+  for (let j = 0; j < vl; j++) { const c = v.charCodeAt(j); if (c >= 0x80) return false; buf[p++] = c; }
+  w.pos = p;
+  return true;
+}
+
 /** Writes each KeyValue as a length-delimited field with tag `tag`; a null value is an empty AnyValue. */
 export function writeKeyValues(w: ProtoWriter, tag: number, kvs: readonly KeyValue[]): void {
   for (let i = 0; i < kvs.length; i++) {
     const kv = kvs[i];
+    const v = kv.value;
+    if (typeof v === 'string' && tag < 0x80 && kv.key.length !== 0 && kv.key.length + v.length < 120 && writeShortAsciiKeyValue(w, tag, kv.key, v)) continue;
     w.uint32(tag);
     const m = w.fork();
     if (kv.key !== '') { w.uint32(0x0a); w.string(kv.key); }

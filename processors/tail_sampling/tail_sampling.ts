@@ -88,15 +88,16 @@ export class TailSampler implements Component, Consumer<TracesData> {
     const touched: PendingTrace[] = [];
     let prevId: Uint8Array | undefined;
     let prevKey = '';
+    let prevT: PendingTrace | undefined;
     for (const rs of td.resourceSpans) {
       for (const ss of rs.scopeSpans) {
         const origin = originOf(rs, ss);
         for (const span of ss.spans) {
-          // spans of one trace usually come together: reuse the key of the previous span's id
+          // spans of one trace usually come together: reuse the key (and buffered trace) of the previous span's
           const id = span.traceId;
-          if (!sameId(id, prevId)) { prevId = id; prevKey = traceKey(id); }
+          if (!sameId(id, prevId)) { prevId = id; prevKey = traceKey(id); prevT = undefined; }
           const key = prevKey;
-          let t = this.traces.get(key);
+          let t = prevT !== undefined && !prevT.decided ? prevT : this.traces.get(key);
           if (!t) {
             const d = this.kept.get(key);
             if (d !== undefined) {
@@ -125,6 +126,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
             this.arm(now + this.cfg.decision_wait_after_root);
           }
           if (t.count >= this.cfg.max_spans_per_trace) this.decide(t, 'span_limit', now, sw);
+          prevT = t;
         }
       }
     }
