@@ -12,10 +12,6 @@ import { sloProcessorFactory } from '../processors/slo/index.js';
 import { fromOpenSlo } from '../processors/slo/openslo.js';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { gcFunction } from '../processors/memory_limiter/gc-hint.js';
-
-/** After start, one full collection drops the start-up garbage (module compilation, config and schema building). */
-const SETTLE_GC_AFTER_MS = 1000;
 
 const USAGE = `usage: outrider <command> [options]
 
@@ -37,8 +33,6 @@ async function run(configPath: string | undefined): Promise<void> {
     process.stderr.write(`outrider: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  // V8 left alone keeps the start-up heap for minutes on an idle agent; a sidecar should be small from the start
-  setTimeout(() => gcFunction()?.(), SETTLE_GC_AFTER_MS).unref();
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) { process.stderr.write(`outrider: ${signal} again, exiting now\n`); process.exit(1); }
