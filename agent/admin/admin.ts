@@ -17,7 +17,7 @@ import { adminContext } from './context.js';
 import { CounterSampler } from './counters.js';
 import { FailureLimiter } from './rate-limit.js';
 import { secretValues } from './redact.js';
-import { buildAdminApp } from './server.js';
+// the server (fastify routes, @fastify/swagger, the console's files) loads only when the admin API starts
 
 /** What the agent and tests see of the admin service. */
 export interface AdminApi {
@@ -52,6 +52,7 @@ export function createAdminService(settings: CreateSettings, config: AdminConfig
       audit,
       secrets: () => secretValues(host.findService(CONTROL)?.config().tree ?? { admin: config }, notifierFactories),
     });
+    const { buildAdminApp } = await import('./server.js');
     app = await buildAdminApp({ ctx, tokens, limiter: new FailureLimiter(settings.clock, config.auth_failures.limit, config.auth_failures.window), openReads, sampler });
     try {
       await app.listen({ host: bindHost, port });

@@ -1,6 +1,8 @@
 // The `email` notifier: one mail per notification (text + HTML) over a pooled nodemailer SMTP transport.
 import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Notification } from '../../agent/alerting/model.js';
 import type { Notifier, NotifierSettings, SendResult } from '../../agent/notifiers/api.js';
@@ -14,6 +16,11 @@ import { emailSubject } from './subject.js';
 const POOL_CONNECTIONS = 2;
 /** Longest silence on an open connection before it counts as failed (ms). */
 const SOCKET_TIMEOUT_MS = 60_000;
+
+// nodemailer (~100 modules, several MiB resident) loads with the first email notifier, not with the agent.
+const require = createRequire(import.meta.url);
+let mailer: typeof Nodemailer | undefined;
+const nodemailer = (): typeof Nodemailer => (mailer ??= require('nodemailer') as typeof Nodemailer);
 
 /** The nodemailer transport options of `config` (reads `tls.ca_file`; throws BAD_CONFIG when it cannot). */
 export function transportOptions(id: string, config: EmailConfig): SMTPPool.Options {
@@ -52,7 +59,7 @@ export class EmailNotifier implements Notifier {
 
   constructor(settings: NotifierSettings, private readonly config: EmailConfig) {
     this.id = settings.id;
-    this.transport = nodemailer.createTransport(transportOptions(settings.id, config));
+    this.transport = nodemailer().createTransport(transportOptions(settings.id, config));
     this.domain = /@([^\s>]+)/.exec(config.from)?.[1] ?? 'outrider.local';
   }
 
