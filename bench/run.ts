@@ -34,6 +34,15 @@ service:
 `;
 }
 
+/** The tail sampler of the bench scenarios: errors, slow traces and 10 % of the rest, a 10 s wait. */
+const TAIL_SAMPLING_YAML = `  tail_sampling:
+    decision_wait: 10s
+    num_traces: 20000
+    policies:
+      - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
+      - { name: slow, type: latency, latency: { threshold_ms: 500 } }
+      - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }`;
+
 /** The whole traces pipeline of a production sidecar, OTLP in to OTLP out. */
 const FULL = 'full: otlp → memory_limiter → redaction → cost → spanmetrics → slo (20) → tail_sampling → batch → otlp out (new trace ids per request)';
 
@@ -87,13 +96,7 @@ service:
 `, 'memory_limiter, batch'),
   'otlp → memory_limiter → tail_sampling (10s wait) → batch → nop (new trace ids per request)': toNop(`
   memory_limiter: { limit_mib: 1500, spike_limit_mib: 300 }
-  tail_sampling:
-    decision_wait: 10s
-    num_traces: 20000
-    policies:
-      - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
-      - { name: slow, type: latency, latency: { threshold_ms: 500 } }
-      - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }
+${TAIL_SAMPLING_YAML}
   batch: {}
 `, 'memory_limiter, tail_sampling, batch'),
   // the default config's traces chain without and with redaction (its defaults); BENCH_ONLY=redaction runs both
@@ -115,13 +118,7 @@ processors:
   cost: { ingest: { destinations: [ { name: vendor, usd_per_gb: 0.25 } ] }, attribution: { keys: [http.route] } }
   spanmetrics: { dimensions: [http.route] }
   ${SLO_PROCESSOR_YAML}
-  tail_sampling:
-    decision_wait: 10s
-    num_traces: 20000
-    policies:
-      - { name: errors, type: status_code, status_code: { status_codes: [ERROR] } }
-      - { name: slow, type: latency, latency: { threshold_ms: 500 } }
-      - { name: rest, type: probabilistic, probabilistic: { sampling_percentage: 10 } }
+${TAIL_SAMPLING_YAML}
   batch: {}
 exporters:
   otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none }

@@ -4,16 +4,13 @@
 //   the burst's trace links, then the resolves;
 // - a firing alert reaches a real Alertmanager (listed active at /api/v2/alerts, then resolved) and
 //   a real SMTP server (subject and body), in real time.
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { ALERTING } from '../../agent/alerting/api.js';
 import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
 import { startAlertmanager } from '../kit/alertmanager.js';
+import { checkoutApp } from '../kit/checkout-app.js';
 import { tempDir } from '../kit/config.js';
 import { FakeClock } from '../kit/fake-clock.js';
 import { startPagerduty } from '../kit/saas/pagerduty.js';
@@ -54,29 +51,19 @@ describe('alerting with real peers', () => {
       },
       service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['spanmetrics', 'slo'], exporters: ['nop'] } } },
     } }, { clock });
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://${agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc}` }),
-        { maxExportBatchSize: 500, maxQueueSize: 2000, scheduledDelayMillis: 10 })],
-    });
-    const tracer = provider.getTracer('e2e');
-    const request = (error: boolean): string => {
-      const span = tracer.startSpan('POST /pay', { kind: SpanKind.SERVER, attributes: { 'http.response.status_code': error ? 500 : 200 } });
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      return span.spanContext().traceId;
-    };
+    const app = checkoutApp(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!);
+    const request = app.request;
     /** Lets the delivery loop run: small steps of the fake clock while real HTTP completes. */
     const deliver = (cond: () => boolean, what: string) => until(async () => { await clock.advance(100); return cond(); }, 20_000, what);
     try {
       for (let minute = 0; minute < 5; minute++) {
         for (let i = 0; i < 100; i++) request(false);
-        await provider.forceFlush();
+        await app.flush();
         await clock.advance(MIN);
       }
       const burst = new Set<string>();
       for (let i = 0; i < 200; i++) { const bad = i % 5 === 4; const id = request(bad); if (bad) burst.add(id); }
-      await provider.forceFlush();
+      await app.flush();
       await clock.advance(15 * S); // one evaluation interval
       expect(agent.service(ALERTING)!.alerts({ state: 'firing' }).map((a) => a.name).sort()).toEqual(['HighErrorRate', 'SLOBurnRate']);
       await deliver(() => slack.accepted().length >= 1 && pd.accepted().length >= 1 && teams.requests.length >= 1, 'the three triggers');
@@ -95,7 +82,7 @@ describe('alerting with real peers', () => {
 
       for (let minute = 0; minute < 8; minute++) { // the burst is over
         for (let i = 0; i < 100; i++) request(false);
-        await provider.forceFlush();
+        await app.flush();
         await clock.advance(MIN);
       }
       await deliver(() => pd.accepted().length >= 2 && slack.accepted().length >= 2, 'the resolves');
@@ -106,7 +93,7 @@ describe('alerting with real peers', () => {
       // every request held to its service's documented format
       expect([...slack.problems(), ...pd.problems(), ...teams.requests.flatMap((r) => r.problems)]).toEqual([]);
     } finally {
-      await provider.shutdown();
+      await app.shutdown();
       await agent.stop();
       await Promise.all([slack.close(), pd.close(), teams.close()]);
     }

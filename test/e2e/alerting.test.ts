@@ -3,10 +3,6 @@
 // interval and notifies two routes with links to the burst's traces, the SLO's page tier fires
 // SLOBurnRate through its own route, and both resolve after the burst. Notifications go to a
 // recording `notifiers` service.
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +12,7 @@ import { once } from '../../agent/component.js';
 import { NOTIFIERS } from '../../agent/notifiers/api.js';
 import { defineService } from '../../agent/service.js';
 import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
+import { checkoutApp } from '../kit/checkout-app.js';
 import { tempDir } from '../kit/config.js';
 import { FakeClock } from '../kit/fake-clock.js';
 import { notifierRecorder } from '../kit/notifier-recorder.js';
@@ -45,29 +42,19 @@ describe('alerting e2e', () => {
       },
       service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['spanmetrics', 'slo'], exporters: ['nop'] } } },
     } }, { clock, factories: [notifiers] });
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://${agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc}` }),
-        { maxExportBatchSize: 500, maxQueueSize: 2000, scheduledDelayMillis: 10 })],
-    });
-    const tracer = provider.getTracer('e2e');
-    const request = (error: boolean): string => {
-      const span = tracer.startSpan('POST /pay', { kind: SpanKind.SERVER, attributes: { 'http.response.status_code': error ? 500 : 200 } });
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      return span.spanContext().traceId;
-    };
+    const app = checkoutApp(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!);
+    const request = app.request;
     const alerting = agent.service(ALERTING)!;
     try {
       for (let minute = 0; minute < 5; minute++) { // healthy traffic: nothing fires
         for (let i = 0; i < 100; i++) request(false);
-        await provider.forceFlush();
+        await app.flush();
         await clock.advance(MIN);
       }
       expect(alerting.alerts()).toEqual([]);
       const burst = new Set<string>();
       for (let i = 0; i < 200; i++) { const bad = i % 5 === 4; const id = request(bad); if (bad) burst.add(id); }
-      await provider.forceFlush();
+      await app.flush();
       await clock.advance(15 * S); // one evaluation interval
       const firing = alerting.alerts({ state: 'firing' });
       expect(firing.map((a) => a.name).sort()).toEqual(['HighErrorRate', 'SLOBurnRate']);
@@ -91,7 +78,7 @@ describe('alerting e2e', () => {
 
       for (let minute = 0; minute < 8; minute++) { // the burst is over: healthy traffic again
         for (let i = 0; i < 100; i++) request(false);
-        await provider.forceFlush();
+        await app.flush();
         await clock.advance(MIN);
       }
       expect(alerting.alert(high.id)!.state).toBe('resolved');
@@ -102,7 +89,7 @@ describe('alerting e2e', () => {
       const teams = rec.to('teams/dev');
       expect(teams.at(-1)!.alerts.map((a) => [a.labels.long_window, a.status])).toEqual([['6h', 'firing'], ['1h', 'resolved']]);
     } finally {
-      await provider.shutdown();
+      await app.shutdown();
       await agent.stop();
     }
   }, 30_000);

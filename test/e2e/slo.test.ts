@@ -2,16 +2,13 @@
 // 20 %, over OTLP/gRPC to an in-process agent on a fake clock (minutes pass in microseconds). The
 // SLO's numbers at /metrics and through the processor's API are the exact expected ones; the page
 // tier turns on during the burst and off after it; the bad-event trace ids are the burst's.
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { SIGNALS } from '../../agent/signals/signals.js';
 import { SLO } from '../../processors/slo/api.js';
 import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
+import { checkoutApp } from '../kit/checkout-app.js';
 import { tempDir } from '../kit/config.js';
 import { FakeClock } from '../kit/fake-clock.js';
 
@@ -28,18 +25,8 @@ describe('slo e2e', () => {
       exporters: { nop: {} },
       service: { telemetry: { endpoint: '127.0.0.1:0', logs: { level: 'warn' } }, pipelines: { traces: { receivers: ['otlp'], processors: ['slo'], exporters: ['nop'] } } },
     } }, { clock });
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://${agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc}` }),
-        { maxExportBatchSize: 500, maxQueueSize: 2000, scheduledDelayMillis: 10 })],
-    });
-    const tracer = provider.getTracer('e2e');
-    const request = (error: boolean): string => {
-      const span = tracer.startSpan('POST /pay', { kind: SpanKind.SERVER, attributes: { 'http.route': '/pay', 'http.response.status_code': error ? 500 : 200 } });
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      return span.spanContext().traceId;
-    };
+    const app = checkoutApp(agent.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!, { 'http.route': '/pay' });
+    const request = app.request;
     const slo = { api: agent.service(SLO)! }; // the slo service, as the admin API and alerting read it
     const metrics = async () => (await fetch(`http://${agent.telemetryAddress}/metrics`)).text();
     const sample = (text: string, name: string, window?: string) => {
@@ -53,7 +40,7 @@ describe('slo e2e', () => {
       let n = 0;
       for (let minute = 0; minute < 50; minute++) {
         for (let i = 0; i < 100; i++) request(++n % 200 === 0);
-        await provider.forceFlush();
+        await app.flush();
         await clock.advance(MIN);
       }
       await clock.advance(5 * MIN); // minute 55
@@ -69,7 +56,7 @@ describe('slo e2e', () => {
         const id = request(bad);
         if (bad) burstBad.add(id);
       }
-      await provider.forceFlush();
+      await app.flush();
       await clock.advance(10_000); // one evaluation_interval
       st = slo.api.get(NAME)!;
       expect([st.good, st.total]).toEqual([5775, 6000]);
@@ -96,7 +83,7 @@ describe('slo e2e', () => {
       expect(st.tiers.map((t) => t.firing)).toEqual([false, true, false, false]);
       expect(page()).toBe(0);
     } finally {
-      await provider.shutdown();
+      await app.shutdown();
       await agent.stop();
     }
   }, 20_000);
