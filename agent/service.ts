@@ -1,7 +1,7 @@
 // Services: long-lived parts beside the pipelines (the Collector's extensions), looked up through
 // `Host` by a typed key. They start before every pipeline and stop after every pipeline.
 import type { z } from 'zod';
-import { configFromSchema, type Component, type CreateSettings, type FactoryConfig } from './component.js';
+import { configFromSchema, type Component, type CreateSettings, type FactoryConfig, type Problem } from './component.js';
 
 /** A typed handle to a service's API: `host.service(STORE)` returns a `Store`, no cast. */
 export interface ServiceKey<T> {
@@ -39,6 +39,11 @@ export interface ServiceFactory<C = any, T = unknown> extends FactoryConfig<C> {
   /** Where its config lives in the file, as a dotted path (`storage`, `service.telemetry`). */
   readonly section: string;
   create(settings: CreateSettings, config: C): Service<T>;
+  /**
+   * Warnings about this section that need the rest of the file (e.g. ids another section should
+   * declare), with key paths from the top of the file; `outrider validate` prints them, `run` logs them.
+   */
+  warnings?(config: C, tree: unknown): Problem[];
 }
 
 /** A service factory from its type, config section, schema and create function. */

@@ -10,7 +10,6 @@ import { checkListeners, checkOnePerAgent, usedComponents, usesStore } from './h
 import { checkPipelines } from './pipelines.js';
 import { pipelineSchema, rootSchema } from './schema.js';
 import { storagePathProblem } from './storage-path.js';
-import { unknownNotifiers, type AlertingConfig } from '../agent/alerting/config.js';
 
 /** A declared component instance with its validated config. */
 export interface ComponentDecl { kind: Kind; id: string; type: string; factory: Factory; config: unknown }
@@ -115,9 +114,10 @@ export function validateConfig(tree: unknown, factories: FactoryCatalog): { conf
     const problem = storagePathProblem(storage.path);
     if (problem) problems.push({ path: 'storage.path', message: problem });
   }
-  const alerting = cfgOf<AlertingConfig>('alerting');
-  // (a test may run another alerting service in its place: only the built-in config shape is checked)
-  if (alerting && Array.isArray(alerting.default_notifiers)) warnings.push(...unknownNotifiers(alerting, (tree as { notifiers?: unknown } | undefined)?.notifiers));
+  // warnings a service can only give with the rest of the file (e.g. notifier ids alerting names)
+  for (const d of services) {
+    warnings.push(...(d.factory.warnings?.(d.config, tree) ?? []));
+  }
   for (const c of components.values()) {
     if (!used.includes(c)) warnings.push({ path: `${SECTION[c.kind]}.${c.id}`, message: 'declared but not used in any pipeline' });
   }
