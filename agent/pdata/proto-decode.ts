@@ -6,6 +6,7 @@ import type {
 import { decodeAnyValue, decodeKeyValue, decodeResource, decodeScope, decodeTop } from './proto-decode-common.js';
 import { decodeResourceMetrics } from './proto-decode-metrics.js';
 import type { ProtoReader } from './proto-reader.js';
+import { DecodedSpan } from './span-edit.js';
 import { TRACES_REQUEST, METRICS_REQUEST, LOGS_REQUEST, RESOURCE_SPANS, SCOPE_SPANS, SPAN, EVENT, LINK, STATUS, RESOURCE_LOGS, SCOPE_LOGS, LOG_RECORD } from './proto-fields.js';
 
 const EMPTY = new Uint8Array(0);
@@ -99,15 +100,14 @@ function decodeScopeSpans(r: ProtoReader): ScopeSpans {
   return ss;
 }
 
+/** Decodes a Span, which remembers its bytes (see {@link DecodedSpan}) unless a string in it was not valid UTF-8. */
 function decodeSpan(r: ProtoReader): Span {
   const outer = r.enter();
   const prev = r.msg;
   r.msg = 'Span';
-  const span: Span = {
-    traceId: EMPTY, spanId: EMPTY, traceState: '', parentSpanId: EMPTY, flags: 0, name: '', kind: 0,
-    startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes: [], droppedAttributesCount: 0,
-    events: [], droppedEventsCount: 0, links: [], droppedLinksCount: 0, status: { message: '', code: 0 },
-  };
+  const lossy = r.lossy;
+  const start = r.pos;
+  const span = new DecodedSpan();
   while (r.pos < r.end) {
     const t = r.tag();
     switch (t) {
@@ -130,6 +130,7 @@ function decodeSpan(r: ProtoReader): Span {
       default: r.skipOther(t, SPAN);
     }
   }
+  if (r.lossy === lossy) DecodedSpan.remember(span, r.buf, start, r.end);
   r.msg = prev;
   r.leave(outer);
   return span;

@@ -53,9 +53,9 @@ function writeShortAsciiKeyValue(w: ProtoWriter, tag: number, key: string, v: st
   return true;
 }
 
-/** Writes each KeyValue as a length-delimited field with tag `tag`; a null value is an empty AnyValue. */
-export function writeKeyValues(w: ProtoWriter, tag: number, kvs: readonly KeyValue[]): void {
-  for (let i = 0; i < kvs.length; i++) {
+/** Writes each KeyValue (from index `from`) as a length-delimited field with tag `tag`; a null value is an empty AnyValue. */
+export function writeKeyValues(w: ProtoWriter, tag: number, kvs: readonly KeyValue[], from = 0): void {
+  for (let i = from; i < kvs.length; i++) {
     const kv = kvs[i];
     const v = kv.value;
     if (typeof v === 'string' && tag < 0x80 && kv.key.length !== 0 && kv.key.length + v.length < 120 && writeShortAsciiKeyValue(w, tag, kv.key, v)) continue;

@@ -7,6 +7,7 @@ import {
 } from './proto-encode-common.js';
 import { writeResourceMetrics } from './proto-encode-metrics.js';
 import { ProtoWriter } from './proto-writer.js';
+import { DecodedSpan } from './span-edit.js';
 
 /**
  * Encodes an OTLP ExportTraceServiceRequest. Proto3 defaults (0, '', empty ids and lists) are omitted;
@@ -80,6 +81,8 @@ export function encodeLogsRequest(ld: LogsData): Uint8Array {
 function writeSpan(w: ProtoWriter, s: Span): void {
   w.uint32(0x12);
   const m = w.fork(2);
+  // as received, plus what was appended since, when the span still has its received encoding
+  if (DecodedSpan.writeFields(w, s)) { w.ldelim(m); return; }
   writeBytesField(w, 0x0a, s.traceId);
   writeBytesField(w, 0x12, s.spanId);
   writeStringField(w, 0x1a, s.traceState);

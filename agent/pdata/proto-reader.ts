@@ -7,10 +7,16 @@ export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 
 
 const EMPTY = new Uint8Array(0);
 const TWO_32 = 4294967296;
-/** Longest string (bytes) and slots of the per-reader cache of short ASCII strings. */
+/** Longest string (bytes) and slots of the cache of short ASCII strings, shared by every reader. */
 const MAX_CACHED = 40;
-const CACHE_BITS = 9;
+const CACHE_BITS = 12;
 const CACHE_SIZE = 1 << CACHE_BITS;
+/**
+ * Short ASCII strings decoded lately, by a hash of a few of their bytes (one thread: no locking).
+ * Shared across readers, so the keys and values that every request repeats are decoded once and
+ * shared, not allocated again per request.
+ */
+const STRINGS: (string | undefined)[] = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
 
 /**
  * A cursor over one protobuf message buffer. Every read is checked against {@link end}, the end of
@@ -31,9 +37,13 @@ export class ProtoReader {
   msg = 'message';
   /** Nesting depth of recursive messages (AnyValue), bounded by the decoders. */
   depth = 0;
+  /**
+   * Strings read whose UTF-8 was invalid (or held U+FFFD): their text differs from their bytes, so
+   * the message holding them must not be passed on as received.
+   */
+  lossy = 0;
   private readonly view: DataView;
   private readonly text: Buffer;
-  private readonly cache: (string | undefined)[] = new Array<string | undefined>(CACHE_SIZE).fill(undefined);
 
   constructor(input: Uint8Array) {
     // A plain Uint8Array view, so that slice() copies (Buffer#slice would return a view of the input).
@@ -244,7 +254,7 @@ export class ProtoReader {
 
   /**
    * A string field, UTF-8 decoded leniently (invalid sequences become U+FFFD). Short ASCII strings
-   * (attribute keys, enum-like values) go through a small per-reader cache: OTLP repeats them in every
+   * (attribute keys, enum-like values) go through a small cache shared by all readers: OTLP repeats them in every
    * span, and a hit costs a JS byte compare instead of a native call and a new string.
    */
   string(): string {
@@ -253,21 +263,28 @@ export class ProtoReader {
     this.pos = e;
     const n = e - p;
     if (n === 0) return '';
-    if (n > MAX_CACHED) return this.text.toString('utf8', p, e);
+    if (n > MAX_CACHED) return this.utf8(p, e);
     const buf = this.buf;
     // Hash a few sampled bytes; a full compare against the cached (ASCII) string confirms a hit.
     const h = Math.imul(n ^ (buf[p] << 8) ^ (buf[e - 1] << 16) ^ (buf[p + (n >>> 1)] << 24) ^ buf[e - 2 + (n === 1 ? 1 : 0)], 0x9e3779b1);
     const slot = h >>> (32 - CACHE_BITS);
-    const cached = this.cache[slot];
+    const cached = STRINGS[slot];
     if (cached !== undefined && cached.length === n) {
       let i = 0;
       while (i < n && cached.charCodeAt(i) === buf[p + i]) i++;
       if (i === n) return cached;
     }
-    for (let i = p; i < e; i++) if (buf[i] >= 0x80) return this.text.toString('utf8', p, e);
+    for (let i = p; i < e; i++) if (buf[i] >= 0x80) return this.utf8(p, e);
     const str = this.text.toString('latin1', p, e);
-    this.cache[slot] = str;
+    STRINGS[slot] = str;
     return str;
+  }
+
+  /** Bytes `p`–`e` as UTF-8 text; counts in {@link lossy} a text holding U+FFFD (invalid input, or that character itself). */
+  private utf8(p: number, e: number): string {
+    const s = this.text.toString('utf8', p, e);
+    if (s.includes('\uFFFD')) this.lossy++;
+    return s;
   }
 
   /**

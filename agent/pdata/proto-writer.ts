@@ -134,6 +134,14 @@ export class ProtoWriter {
     this.pos += b.length;
   }
 
+  /** Bytes `start`–`end` of `src` as they are (an already encoded field or message). */
+  raw(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += n;
+  }
+
   /** A length-prefixed UTF-8 string (lone surrogates become U+FFFD). */
   string(s: string): void {
     const n = s.length;

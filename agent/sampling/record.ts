@@ -1,6 +1,7 @@
 // Recording a sampling decision on a kept span: the OTEP 235 threshold in tracestate and the
 // `outrider.sampling.*` attributes, so readers downstream can weight counts by 1/p.
-import type { KeyValue, Span } from '../pdata/model.js';
+import type { Span } from '../pdata/model.js';
+import { setSpanAttribute } from '../pdata/span-edit.js';
 import { TWO_56, adjustedCountOf, withThreshold } from './otep235.js';
 
 /** Attribute holding the span's adjusted count (1/p, a double). */
@@ -8,13 +9,6 @@ export const ADJUSTED_COUNT_KEY = 'outrider.sampling.adjusted_count';
 /** Attribute naming the tail-sampling policy that kept the trace. */
 export const POLICY_KEY = 'outrider.sampling.policy';
 
-/** Sets (or replaces) attribute `key` on a span's attribute list. */
-export function setAttribute(attrs: KeyValue[], key: string, value: KeyValue['value']): void {
-  for (let i = 0; i < attrs.length; i++) {
-    if (attrs[i]!.key === key) { attrs[i] = { key, value }; return; }
-  }
-  attrs.push({ key, value });
-}
 
 /**
  * Writes threshold `t` into tracestates, memoised: a stream repeats the same few tracestates, and
@@ -41,8 +35,8 @@ export class ThresholdWriter {
    */
   stamp(span: Span, t: bigint, policy?: string): void {
     span.traceState = this.write(span.traceState, t);
-    setAttribute(span.attributes, ADJUSTED_COUNT_KEY, adjustedCountOf(t));
-    if (policy !== undefined) setAttribute(span.attributes, POLICY_KEY, policy);
+    setSpanAttribute(span, ADJUSTED_COUNT_KEY, adjustedCountOf(t));
+    if (policy !== undefined) setSpanAttribute(span, POLICY_KEY, policy);
   }
 }
 

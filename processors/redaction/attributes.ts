@@ -130,6 +130,7 @@ export class AttributeRedactor {
     let out = attrs;
     if (removed) {
       tally.removed += removed.length;
+      tally.changes++;
       out = attrs.filter((kv) => this.ruleOf(kv.key) !== Rule.Remove);
     }
     if (this.summary !== 'silent' && (removed || masked || allowedByValue || ignored)) {

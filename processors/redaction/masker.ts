@@ -17,7 +17,9 @@ export const MASK = '****';
 export class Tally {
   readonly masked = new Array<number>(MASK_KINDS.length).fill(0);
   removed = 0;
-  add(kind: MaskKind, n = 1): void { this.masked[kindIndex.get(kind)!]! += n; }
+  /** Grows with every mask and removal: a change of it tells that something was redacted. */
+  changes = 0;
+  add(kind: MaskKind, n = 1): void { this.masked[kindIndex.get(kind)!]! += n; this.changes++; }
   get(kind: MaskKind): number { return this.masked[kindIndex.get(kind)!]!; }
   get total(): number { return this.masked.reduce((a, b) => a + b, 0) + this.removed; }
 }

@@ -6,6 +6,9 @@ import type { KeyValue, LogsData, MetricsData, Span, TracesData } from '../../ag
 import { kv, metric, metrics, numberPoint, span, traces } from '../../test/fixtures/prometheus/otlp.js';
 import { testSettings } from '../../test/kit/settings.js';
 import { redactionFactory } from './index.js';
+import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
+import { DecodedSpan } from '../../agent/pdata/span-edit.js';
 
 const CARD = '4111 1111 1111 1111';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
@@ -66,6 +69,19 @@ describe('redaction: {} (the defaults)', () => {
       .toEqual({ card: '3', bearer: '2', jwt: '1', aws: '1', key: '7' }); // link.token is a credential key: masked whole
     expect(metrics).toMatch(/outrider_redaction_masked_total\{[^}]*processor="redaction"/);
     expect(metrics).not.toMatch(/outrider_redaction_removed_attributes_total\{/);
+  });
+
+  it('spans decoded from protobuf are sent as redacted, not as received; untouched ones as received', async () => {
+    const clean = span({ name: 'GET /cart', attributes: kv({ 'http.route': '/cart/{id}' }) });
+    const body = encodeTracesRequest(traces({ 'service.name': 'pay' }, [sample().resourceSpans[0]!.scopeSpans[0]!.spans[0]!, clean]));
+    const input = decodeTracesRequest(body);
+    const { out } = await run('traces', {}, input);
+    const sent = Buffer.from(encodeTracesRequest(out));
+    for (const secret of [CARD, JWT, 'hunter2', 's3cr3t', 'AKIAIOSFODNN7EXAMPLE']) expect(sent.includes(Buffer.from(secret))).toBe(false);
+    const [redacted, untouched] = out.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(DecodedSpan.rawAttributes(redacted!)).toBe(-1);
+    expect(DecodedSpan.rawAttributes(untouched!)).toBe(1);
+    expect(decodeTracesRequest(sent)).toEqual(out);
   });
 
   it('passes a batch with nothing to mask unchanged', async () => {

@@ -6,6 +6,7 @@ import type { Counter } from '@opentelemetry/api';
 import type { Component, Consumer, CreateSettings, Signal, SignalData } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import type { LogsData, MetricsData, Resource, Scope, TracesData } from '../../agent/pdata/model.js';
+import { forgetRaw } from '../../agent/pdata/span-edit.js';
 import { AttributeRedactor } from './attributes.js';
 import type { RedactionConfig } from './config.js';
 import { MASK_KINDS, Masker, Tally } from './masker.js';
@@ -51,17 +52,24 @@ export class RedactionProcessor<S extends Signal> implements Component, Consumer
       for (const ss of rs.scopeSpans) {
         this.scope(ss.scope, tally);
         for (const span of ss.spans) {
-          // properties are written only when something changed
-          if (span.attributes.length) { const a = this.attrs.redact(span.attributes, tally); if (a !== span.attributes) span.attributes = a; }
+          // properties are written only when something changed; a changed span is encoded anew
+          const changes = tally.changes;
+          let changed = false;
+          if (span.attributes.length) { const a = this.attrs.redact(span.attributes, tally); if (a !== span.attributes) { span.attributes = a; changed = true; } }
           const name = this.text(span.name, tally);
           if (name !== span.name) span.name = name;
           if (span.status.message) span.status.message = this.text(span.status.message, tally);
           for (const ev of span.events) {
-            if (ev.attributes.length) { const a = this.attrs.redact(ev.attributes, tally, 2); if (a !== ev.attributes) ev.attributes = a; }
+            if (ev.attributes.length) { const a = this.attrs.redact(ev.attributes, tally, 2); if (a !== ev.attributes) { ev.attributes = a; changed = true; } }
             const evName = this.text(ev.name, tally);
             if (evName !== ev.name) ev.name = evName;
           }
-          for (const link of span.links) if (link.attributes.length) link.attributes = this.attrs.redact(link.attributes, tally, 2);
+          for (const link of span.links) {
+            if (!link.attributes.length) continue;
+            const a = this.attrs.redact(link.attributes, tally, 2);
+            if (a !== link.attributes) { link.attributes = a; changed = true; }
+          }
+          if (changed || tally.changes !== changes) forgetRaw(span);
         }
       }
     }

@@ -9,6 +9,7 @@ import { METRICS, type CounterVec, type GaugeVec, type MetricRegistry } from '..
 import { valueText } from '../../agent/metric-registry/labels.js';
 import type { KeyValue, MetricsData, TracesData } from '../../agent/pdata/model.js';
 import { AdjustedCountCache } from '../../agent/sampling/otep235.js';
+import { setSpanAttribute } from '../../agent/pdata/span-edit.js';
 import { STORE } from '../../agent/services/store-service.js';
 import { SIGNALS, type Signal } from '../../agent/signals/signals.js';
 import { SLO, type SloApi } from './api.js';
@@ -160,7 +161,7 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
               if (this.reservoirs[i] && this.cfg.bad_trace_ids > 0) c.bad!.push([i, span.traceId]);
             } else c.good[i]! += w;
           }
-          if (names.length) mark(span.attributes, names.join(','));
+          if (names.length) setSpanAttribute(span, BAD_ATTRIBUTE, names.join(','));
         }
       }
     }
@@ -256,12 +257,6 @@ export class SloProcessor<D extends TracesData | MetricsData = TracesData> imple
     this.detach?.();
     if (this.registry && this.vecs) for (const vec of Object.values(this.vecs)) this.registry.unregister(vec);
   });
-}
-
-/** Sets `outrider.slo.bad` (replacing one an upstream agent set). */
-function mark(attrs: KeyValue[], value: string): void {
-  for (let i = 0; i < attrs.length; i++) if (attrs[i]!.key === BAD_ATTRIBUTE) { attrs[i] = { key: BAD_ATTRIBUTE, value }; return; }
-  attrs.push({ key: BAD_ATTRIBUTE, value });
 }
 
 function serviceName(attrs: readonly KeyValue[]): string {
