@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // installs the real peers (prometheus, promtool, alertmanager) when missing
     globalSetup: ['test/global-setup.ts'],
+    // LazySpans compare as the spans they decode to
+    setupFiles: ['test/setup-equality.ts'],
   },
 });

@@ -1,5 +1,6 @@
 // Fan-out: one consumer that hands a batch to several, cloning it for those that mutate.
 import type { Consumer } from './component.js';
+import { cloneData } from './pdata/lazy-span.js';
 
 /**
  * Each consumer gets the batch; consumers that declare `mutates` get their own copy (the last
@@ -16,7 +17,7 @@ export function fanout<T>(consumers: Consumer<T>[]): Consumer<T> {
       const readers = consumers.filter((c) => !c.mutates);
       const calls: Promise<void>[] = [];
       mutating.forEach((c, i) => {
-        const own = i === mutating.length - 1 && readers.length === 0 ? data : structuredClone(data);
+        const own = i === mutating.length - 1 && readers.length === 0 ? data : cloneData(data);
         calls.push(c.consume(own));
       });
       for (const c of readers) calls.push(c.consume(data));

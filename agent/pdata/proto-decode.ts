@@ -100,11 +100,31 @@ function decodeScopeSpans(r: ProtoReader): ScopeSpans {
   return ss;
 }
 
-/** Decodes a Span, which remembers its bytes (see {@link DecodedSpan}) unless a string in it was not valid UTF-8. */
+/** Decodes a Span (length-prefixed), which remembers its bytes (see {@link DecodedSpan}) unless a string in it was not valid UTF-8. */
 function decodeSpan(r: ProtoReader): Span {
   const outer = r.enter();
   const prev = r.msg;
   r.msg = 'Span';
+  const span = readSpan(r);
+  r.msg = prev;
+  r.leave(outer);
+  return span;
+}
+
+/**
+ * Decodes the Span message at bytes `start`–`end` of `buf` (a span held encoded, see LazySpan).
+ * @throws OutriderError INVALID_DATA on malformed input
+ */
+export function decodeSpanAt(buf: Uint8Array, start: number, end: number): DecodedSpan {
+  return decodeTop(buf, 'Span', (r) => {
+    r.pos = start;
+    r.end = end;
+    return readSpan(r);
+  });
+}
+
+/** The fields of a Span from the reader's position to its end. */
+function readSpan(r: ProtoReader): DecodedSpan {
   const lossy = r.lossy;
   const start = r.pos;
   const span = new DecodedSpan();
@@ -131,8 +151,6 @@ function decodeSpan(r: ProtoReader): Span {
     }
   }
   if (r.lossy === lossy) DecodedSpan.remember(span, r.buf, start, r.end);
-  r.msg = prev;
-  r.leave(outer);
   return span;
 }
 

@@ -8,6 +8,7 @@ import {
 import { writeResourceMetrics } from './proto-encode-metrics.js';
 import { ProtoWriter } from './proto-writer.js';
 import { DecodedSpan } from './span-edit.js';
+import { LazySpan } from './lazy-span.js';
 
 /**
  * Encodes an OTLP ExportTraceServiceRequest. Proto3 defaults (0, '', empty ids and lists) are omitted;
@@ -82,7 +83,7 @@ function writeSpan(w: ProtoWriter, s: Span): void {
   w.uint32(0x12);
   const m = w.fork(2);
   // as received, plus what was appended since, when the span still has its received encoding
-  if (DecodedSpan.writeFields(w, s)) { w.ldelim(m); return; }
+  if (DecodedSpan.writeFields(w, s) || LazySpan.writeFields(w, s)) { w.ldelim(m); return; }
   writeBytesField(w, 0x0a, s.traceId);
   writeBytesField(w, 0x12, s.spanId);
   writeStringField(w, 0x1a, s.traceState);

@@ -5,6 +5,7 @@
 import type { KeyValue, Span, SpanStatus, SpanEvent, SpanLink } from './model.js';
 import type { ProtoWriter } from './proto-writer.js';
 import { writeKeyValues } from './proto-encode-common.js';
+import { LazySpan } from './lazy-span.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -76,18 +77,33 @@ export class DecodedSpan implements Span {
  * to a span other than appending attributes or setting its trace state.
  */
 export function forgetRaw(span: Span): void {
-  DecodedSpan.forget(span);
+  if (!LazySpan.isPending(span)) DecodedSpan.forget(LazySpan.load(span));
 }
 
-/** Sets attribute `key` of a span: replaces the first one of that key (dropping the span's received encoding) or appends one. */
+/**
+ * Sets attribute `key` of a span: replaces the first one of that key (dropping the span's received
+ * encoding) or appends one. A pending LazySpan takes an `outrider.*` key without being decoded.
+ */
 export function setSpanAttribute(span: Span, key: string, value: KeyValue['value']): void {
-  const attrs = span.attributes;
+  if (LazySpan.appendNew(span, key, value)) return;
+  const target = LazySpan.load(span);
+  const attrs = target.attributes;
   for (let i = 0; i < attrs.length; i++) {
     if (attrs[i]!.key === key) {
       attrs[i] = { key, value };
-      if (i < DecodedSpan.rawAttributes(span)) forgetRaw(span);
+      if (i < DecodedSpan.rawAttributes(target)) DecodedSpan.forget(target);
       return;
     }
   }
   attrs.push({ key, value });
+}
+
+/** The trace state of a span (a pending LazySpan is not decoded for it). */
+export function traceStateOf(span: Span): string {
+  return LazySpan.traceStateOf(span);
+}
+
+/** Sets the trace state of a span (a pending LazySpan is not decoded for it). */
+export function setTraceState(span: Span, traceState: string): void {
+  LazySpan.setTraceState(span, traceState);
 }

@@ -1,7 +1,7 @@
 // Recording a sampling decision on a kept span: the OTEP 235 threshold in tracestate and the
 // `outrider.sampling.*` attributes, so readers downstream can weight counts by 1/p.
 import type { Span } from '../pdata/model.js';
-import { setSpanAttribute } from '../pdata/span-edit.js';
+import { setSpanAttribute, setTraceState, traceStateOf } from '../pdata/span-edit.js';
 import { TWO_56, adjustedCountOf, withThreshold } from './otep235.js';
 
 /** Attribute holding the span's adjusted count (1/p, a double). */
@@ -34,7 +34,7 @@ export class ThresholdWriter {
    * = 2^56/(2^56 − t), and `outrider.sampling.policy` when a policy is named.
    */
   stamp(span: Span, t: bigint, policy?: string): void {
-    span.traceState = this.write(span.traceState, t);
+    setTraceState(span, this.write(traceStateOf(span), t));
     setSpanAttribute(span, ADJUSTED_COUNT_KEY, adjustedCountOf(t));
     if (policy !== undefined) setSpanAttribute(span, POLICY_KEY, policy);
   }

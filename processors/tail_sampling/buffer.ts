@@ -5,7 +5,7 @@ import { TraceFacts } from './facts.js';
 import type { TraceView } from './trace-view.js';
 import type { KeptDecision } from './decision-cache.js';
 import { encodeSpanGroup } from '../../agent/pdata/proto-encode.js';
-import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { lazySpansOf } from '../../agent/pdata/lazy-span.js';
 import { ProtoWriter } from '../../agent/pdata/proto-writer.js';
 
 /**
@@ -31,13 +31,10 @@ export function originOf(rs: ResourceSpans, ss: ScopeSpans): Origin {
 /** The writer every PendingTrace encodes with (one thread; each encoding is copied out). */
 const WRITER = new ProtoWriter(1 << 16);
 
-/** Encoded bytes decoded together at most, when kept traces are handed on (one reader, one string cache). */
-const DECODE_CHUNK = 1 << 20;
-
 /**
  * One buffered trace: the facts policies read (recorded by the processor's FactSchema as spans are
  * added) and its spans, held encoded (protobuf, one blob per trace per incoming ScopeSpans) once
- * {@link seal} has run. A kept trace's spans are decoded by {@link drainKept}; a dropped one's never.
+ * {@link seal} has run. A kept trace's spans go on as LazySpans ({@link drainKept}); a dropped one's are never decoded.
  */
 export class PendingTrace extends TraceFacts implements TraceView {
   private blobs: Uint8Array[] = [];
@@ -85,35 +82,20 @@ export class PendingTrace extends TraceFacts implements TraceView {
 
   /**
    * Hands every span of the kept traces `traces` to `each` with its origin, trace by trace, each in
-   * arrival order, and lets go of the traces. Their blobs are decoded together, in chunks of about
-   * 1 MiB, so the reader's cache of short strings serves the keys and values they repeat.
+   * arrival order, and lets go of the traces. Sealed spans are handed on as LazySpans over their
+   * blobs (decoded only if something downstream reads them); staged ones as they are.
    */
   static drainKept(traces: readonly PendingTrace[], each: (t: PendingTrace, span: Span, origin: Origin) => void): void {
-    for (let from = 0; from < traces.length;) {
-      let to = from;
-      let bytes = 0;
-      while (to < traces.length && (to === from || bytes < DECODE_CHUNK)) {
-        for (const b of traces[to]!.blobs) bytes += b.length;
-        to++;
+    const spans: Span[] = [];
+    for (const t of traces) {
+      for (let b = 0; b < t.blobs.length; b++) {
+        const o = t.blobOrigins[b]!;
+        spans.length = 0;
+        lazySpansOf(t.blobs[b]!, spans);
+        for (const s of spans) each(t, s, o);
       }
-      let groups: ResourceSpans[] = [];
-      if (bytes > 0) {
-        const all = new Uint8Array(bytes);
-        let at = 0;
-        for (let i = from; i < to; i++) for (const b of traces[i]!.blobs) { all.set(b, at); at += b.length; }
-        groups = decodeTracesRequest(all).resourceSpans;
-      }
-      let g = 0;
-      for (let i = from; i < to; i++) {
-        const t = traces[i]!;
-        for (let b = 0; b < t.blobs.length; b++) {
-          const o = t.blobOrigins[b]!;
-          for (const s of groups[g++]!.scopeSpans[0]!.spans) each(t, s, o);
-        }
-        for (const s of t.staged) each(t, s, t.stagedOrigin!);
-        t.release();
-      }
-      from = to;
+      for (const s of t.staged) each(t, s, t.stagedOrigin!);
+      t.release();
     }
   }
 }
@@ -182,7 +164,7 @@ export class TraceQueue {
   }
 }
 
-/** What one consume call or timer sweep hands on: kept traces (decoded together at the end) and spans already stamped (late spans of kept traces, head-sampled ones). */
+/** What one consume call or timer sweep hands on: kept traces (handed on as lazy spans at the end) and spans already stamped (late spans of kept traces, head-sampled ones). */
 export class Sweep {
   readonly kept: PendingTrace[] = [];
   readonly spans: Span[] = [];

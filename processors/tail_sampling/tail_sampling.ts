@@ -10,6 +10,7 @@ import type { Timer } from '../../agent/clock.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
 import { ThresholdWriter } from '../../agent/sampling/record.js';
+import { traceStateOf } from '../../agent/pdata/span-edit.js';
 import { PendingTrace, Sweep, TraceQueue, originOf, sameId, spanCount, toTraces, traceKey, type Origin } from './buffer.js';
 import type { TailSamplingConfig } from './config.js';
 import { DecisionCache, type KeptDecision } from './decision-cache.js';
@@ -169,7 +170,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
     sw.origins.push(origin);
   }
 
-  /** The spans a sweep hands on: its kept traces, decoded together and stamped, then the spans stamped already. */
+  /** The spans a sweep hands on: its kept traces (lazy spans), stamped, then the spans stamped already. */
   private output(sw: Sweep): TracesData | undefined {
     if (sw.kept.length === 0 && sw.spans.length === 0) return undefined;
     const spans: Span[] = [];
@@ -226,12 +227,13 @@ export class TailSampler implements Component, Consumer<TracesData> {
   /** Records the decision on a kept span; an upstream threshold stronger than the decision's stays. */
   private stampKept(span: Span, d: KeptDecision): void {
     let up: bigint | null | undefined = null;
-    if (span.traceState.includes('th:')) {
-      up = this.upstream.get(span.traceState);
+    const ts = traceStateOf(span);
+    if (ts.includes('th:')) {
+      up = this.upstream.get(ts);
       if (up === undefined) {
-        up = thresholdOf(span.traceState) ?? null;
+        up = thresholdOf(ts) ?? null;
         if (this.upstream.size >= 1024) this.upstream.clear();
-        this.upstream.set(span.traceState, up);
+        this.upstream.set(ts, up);
       }
     }
     this.writer.stamp(span, up !== null && up > d.threshold ? up : d.threshold, d.policy);
