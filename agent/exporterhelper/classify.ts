@@ -63,6 +63,14 @@ export function classifyHttp(status: number, retryAfter: string | undefined, bod
   return new ExportSendError(`http ${status}`, `http ${status}${text ? `: ${text}` : ''}`, retryable, retryable ? parseRetryAfter(retryAfter) : undefined);
 }
 
+/**
+ * Whether the peer refused a request for its size: gRPC RESOURCE_EXHAUSTED "received message larger
+ * than max" (grpc-go and grpc-js word it so; a Collector's default limit is 4 MiB) or HTTP 413.
+ */
+export function tooLargeForPeer(err: ExportSendError): boolean {
+  return err.failure === 'http 413' || (err.failure === 'grpc RESOURCE_EXHAUSTED' && /larger than max/i.test(err.message));
+}
+
 /** A transport failure before any response (connection refused, reset, timeout): retryable. */
 export function networkFailure(err: unknown): ExportSendError {
   const e = err as NodeJS.ErrnoException;

@@ -9,6 +9,7 @@ import { ExportSendError } from './classify.js';
 import { commonExporterShape, type CommonExporterConfig } from './config.js';
 import { createQueuedExporter } from './exporter.js';
 import type { ExportRequest } from './request.js';
+import { decodeTracesRequest } from '../pdata/proto-decode.js';
 import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import type { SendResult, Transport } from './transport.js';
 import { pino, type Logger } from 'pino';
@@ -86,6 +87,39 @@ describe('queued exporter', () => {
     expect(transport.attempts).toBe(1);
     expect(m['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=permanent}']).toBe(5);
     expect(m['outrider_exporter_retries{exporter=otlp/test}']).toBeUndefined();
+  });
+
+  it('a request the destination refuses for its size is split in halves until each part fits; nothing is dropped', async () => {
+    const { exporter, host, transport, readMetrics } = setup();
+    const limit = 3_000; // bytes: a peer with a small max message size
+    transport.behaviour = async (req) => {
+      if (req.body.length > limit) throw new ExportSendError('grpc RESOURCE_EXHAUSTED', `grpc RESOURCE_EXHAUSTED: Received message larger than max (${req.body.length} vs ${limit})`, false);
+      return { rejected: 0, errorMessage: '' };
+    };
+    await exporter.start(host);
+    const batch = sampleTraces(40);
+    await exporter.traces!.consume(batch);
+    await until(async () => (await readMetrics())['outrider_exporter_sent_spans{exporter=otlp/test}'] === 40);
+    await exporter.shutdown();
+    const m = await readMetrics();
+    const delivered = transport.sent.filter((r) => r.body.length <= limit);
+    expect(delivered.reduce((n, r) => n + r.items, 0)).toBe(40);
+    expect(delivered.length).toBeGreaterThan(1);
+    const names = delivered.flatMap((r) => decodeTracesRequest(r.body).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => sp.name))));
+    expect(names.sort()).toEqual(batch.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((sp) => sp.name))).sort());
+    expect(m['outrider_exporter_split_requests{exporter=otlp/test}']).toBeGreaterThan(0);
+    expect(m['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=permanent}']).toBeUndefined();
+  });
+
+  it('an HTTP 413 splits too; a single item too large for the destination is dropped as permanent', async () => {
+    const { exporter, host, transport, readMetrics } = setup();
+    transport.behaviour = async () => { throw new ExportSendError('http 413', 'http 413: payload too large', false); };
+    await exporter.start(host);
+    await exporter.traces!.consume(sampleTraces(4));
+    await until(async () => (await readMetrics())['outrider_exporter_send_failed_spans{exporter=otlp/test,reason=permanent}'] === 4);
+    await exporter.shutdown();
+    // 4 → 2 + 2 → 1 + 1 + 1 + 1: seven attempts, each single span dropped on its own
+    expect(transport.attempts).toBe(7);
   });
 
   it('retries until the backend recovers, counting retries', async () => {

@@ -7,7 +7,8 @@ import type { CommonExporterConfig } from './config.js';
 import { ExporterMetrics } from './metrics.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { SendingQueue, Slot } from './queue.js';
-import { encodeRequest, type ExportRequest } from './request.js';
+import { encodeRequest, splitRequest, type ExportRequest } from './request.js';
+import { tooLargeForPeer } from './classify.js';
 import { sendWithRetry, type SendOutcome } from './retry.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { STORE } from '../services/store-service.js';
@@ -182,10 +183,31 @@ class QueuedExporter {
     }
   }
 
-  /** Sends one request with retries; counts sent, rejected and dropped items. */
+  /**
+   * Sends one request with retries; counts sent, rejected and dropped items. A request the peer
+   * refuses for its size is split in halves, each sent the same way, rather than dropped.
+   */
   private async deliver(req: ExportRequest): Promise<SendOutcome> {
+    const outcome = await this.send(req);
+    if (outcome.ok || outcome.reason !== 'permanent' || req.items < 2 || !tooLargeForPeer(outcome.error)) return this.count(req, outcome);
+    const halves = splitRequest(req);
+    this.metrics.split();
+    this.log.warn({ exporter: this.id, signal: req.signal, items: req.items, bytes: req.body.length, err: outcome.error.message },
+      `${this.id}: the peer refused a request of ${req.items} items (${req.body.length} bytes) for its size; sending it in ${halves.length} parts`);
+    // the outcome of the whole: the first part's failure, if any (a stop keeps a durable request for later)
+    let failed: SendOutcome | undefined;
+    let last: SendOutcome = outcome;
+    for (const half of halves) {
+      last = await this.deliver(half);
+      if (!last.ok) failed ??= last;
+    }
+    return failed ?? last;
+  }
+
+  /** One request, with retries. */
+  private send(req: ExportRequest): Promise<SendOutcome> {
     const transport = this.transport!;
-    const outcome = await sendWithRetry(
+    return sendWithRetry(
       (abort) => transport.send(req, { timeoutMs: this.cfg.timeout, signal: abort }),
       this.cfg.retry_on_failure,
       { stopping: this.stopping.signal, abort: this.abort.signal },
@@ -195,6 +217,10 @@ class QueuedExporter {
       },
       this.opts.settings.clock,
     );
+  }
+
+  /** Counts what a request's outcome did to its items. */
+  private count(req: ExportRequest, outcome: SendOutcome): SendOutcome {
     if (outcome.ok) {
       const rejected = Math.min(Math.max(outcome.result.rejected, 0), req.items);
       this.metrics.sent(req.signal, req.items - rejected);

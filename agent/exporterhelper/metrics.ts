@@ -16,12 +16,13 @@ interface SignalCounters { sent: Counter; failed: Counter; enqueueFailed: Counte
 /**
  * Counters named after the Collector's own, prefixed `outrider_exporter_` (Prometheus adds
  * `_total`), all with attribute `exporter`: `sent_{spans,metric_points,log_records}`,
- * `send_failed_*` (+ `reason`), `enqueue_failed_*`, `retries`; observable gauges `queue_size`
+ * `send_failed_*` (+ `reason`), `enqueue_failed_*`, `retries`, `split_requests`; observable gauges `queue_size`
  * and `queue_capacity` (requests).
  */
 export class ExporterMetrics {
   private readonly bySignal = new Map<Signal, SignalCounters>();
   private readonly retries: Counter;
+  private readonly splits: Counter;
   private readonly attrs: Attributes;
   private readonly gauges: ObservableGauge[] = [];
   private readonly observe: Parameters<ObservableGauge['addCallback']>[0][] = [];
@@ -37,6 +38,7 @@ export class ExporterMetrics {
       });
     }
     this.retries = meter.createCounter('outrider_exporter_retries', { description: 'Export attempts retried after a retryable failure.' });
+    this.splits = meter.createCounter('outrider_exporter_split_requests', { description: 'Requests the destination refused for their size, split in halves and sent again.' });
   }
 
   /** Reports the queue's held requests and capacity through the observable gauges. */
@@ -64,6 +66,8 @@ export class ExporterMetrics {
   }
 
   retried(): void { this.retries.add(1, this.attrs); }
+
+  split(): void { this.splits.add(1, this.attrs); }
 
   /** Detaches the gauge callbacks (at shutdown). */
   close(): void {
