@@ -15,7 +15,10 @@ import { LazySpan } from './lazy-span.js';
  * a null resource or scope is omitted; a status is written only when its code or message is set.
  */
 export function encodeTracesRequest(td: TracesData): Uint8Array {
-  const w = new ProtoWriter();
+  // sized for ~1 KiB a span up front, so a large batch is not copied over and over as the buffer doubles
+  let spans = 0;
+  for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
+  const w = new ProtoWriter(Math.max(16384, spans * 1024));
   for (const rs of td.resourceSpans) {
     w.uint32(0x0a);
     const mr = w.fork(3);
