@@ -1,6 +1,9 @@
 // Steady load (run as its own process): sends OTLP/gRPC trace requests of 100 spans, each request
-// with trace ids of its own, at a fixed rate of spans per second for a fixed time, then prints
+// with trace ids of its own (never seen in an earlier run against the same agent: a tail sampler
+// must buffer and decide them, not find them in its decision cache), at a fixed rate of spans per
+// second for a fixed time, then prints
 // {sent, acknowledged, refused, seconds} as JSON. Requests the agent refuses are counted, not resent.
+import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { encodeTracesRequest } from '../agent/pdata/proto-encode.js';
@@ -20,6 +23,9 @@ export async function steadyLoad(target: string, spansPerSec: number, seconds: n
     for (const hex of ids) { const p = Buffer.concat([Buffer.of(0x0a, 0x10), Buffer.from(hex, 'hex')]); for (let at = b.indexOf(p); at >= 0; at = b.indexOf(p, at + 1)) out.push(at + 2); }
     return out;
   });
+  // XORed into every request's trace ids with the request number: distinct per run (bits above the
+  // request numbers), so two runs against one agent do not send the same traces
+  const salt = randomInt(1, 2 ** 15) * 2 ** 16;
   const client = new grpc.Client(target, grpc.credentials.createInsecure());
   const perTick = spansPerSec / SPANS / 100; // requests per 10 ms tick
   let due = 0;
@@ -30,7 +36,7 @@ export async function steadyLoad(target: string, spansPerSec: number, seconds: n
   const send = () => {
     const i = n++;
     const body = Buffer.from(bodies[i % 16]!);
-    for (const o of offsets[i % 16]!) body.writeUInt32BE((body.readUInt32BE(o + 9) ^ (i + 1)) >>> 0, o + 9);
+    for (const o of offsets[i % 16]!) body.writeUInt32BE((body.readUInt32BE(o + 9) ^ (salt + i + 1)) >>> 0, o + 9);
     result.sent += SPANS;
     const t = process.hrtime.bigint();
     const p = new Promise<void>((resolve) => client.makeUnaryRequest<Buffer, Buffer>(PATH, (b) => b, (b) => b, body, new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err) => {

@@ -9,6 +9,7 @@ import { MemoryQueue } from './memory-queue.js';
 import type { SendingQueue, Slot } from './queue.js';
 import { encodeRequest, splitRequest, type ExportRequest } from './request.js';
 import { tooLargeForPeer } from './classify.js';
+import { encodeInSlices } from './sliced-encode.js';
 import { sendWithRetry, type SendOutcome } from './retry.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { STORE } from '../services/store-service.js';
@@ -32,7 +33,7 @@ const ABORT_GRACE_MS = 1_000;
 const EVICT_WARN_EVERY_MS = 10_000;
 
 /**
- * Builds an exporter component: `consume` encodes and queues (or, with the queue disabled,
+ * Builds an exporter component: `consume` encodes (a large batch in slices, see sliced-encode.ts) and queues (or, with the queue disabled,
  * sends before returning); `num_consumers` senders retry per `retry_on_failure`.
  * Shutdown stops intake, gives queued and retrying requests one more attempt each within
  * `sending_queue.drain_timeout`, then aborts: the sqlite queue keeps the rest on disk, the
@@ -107,8 +108,10 @@ class QueuedExporter {
     if (this.state !== 'started') {
       throw this.state === 'created' ? errors.dataRefused(`${this.id}: not started`) : errors.shuttingDown(this.id);
     }
-    const req = this.encode(signal, data);
+    // a large batch is encoded over several event-loop turns, so requests arriving meanwhile are served
+    const req = await encodeInSlices(signal, data, this.encode);
     if (req.items === 0) return;
+    if (this.state !== 'started') throw errors.shuttingDown(this.id);
     if (this.queue) {
       try {
         await this.queue.offer(req);

@@ -45,6 +45,8 @@ export class GrpcTransport implements Transport {
       'grpc.initial_reconnect_backoff_ms': 250,
       'grpc.max_reconnect_backoff_ms': 5_000,
       'grpc.enable_retries': 0,
+      // no channelz debug service in the agent: skip its per-call bookkeeping
+      'grpc.enable_channelz': 0,
       ...(cfg.tls.server_name_override ? { 'grpc.ssl_target_name_override': cfg.tls.server_name_override, 'grpc.default_authority': cfg.tls.server_name_override } : {}),
     };
     this.tls = !(ep.scheme === 'http' || (ep.scheme === undefined && cfg.tls.insecure));

@@ -3,7 +3,7 @@ import { makeTraces } from '../../test/kit/gen.js';
 import { testHost, testSettings } from '../../test/kit/settings.js';
 import { memoryLimiterConfigSchema } from './config.js';
 import { ADMISSION, Admission } from '../../agent/admission.js';
-import { limitsOf, MemoryLimiter, REQUEST_EXPANSION } from './memory_limiter.js';
+import { limitsOf, MemoryLimiter, REQUEST_EXPANSION, RSS_MAX_AGE_MS } from './memory_limiter.js';
 
 const MIB = 1024 * 1024;
 
@@ -37,12 +37,13 @@ describe('memory_limiter', () => {
   describe('admission before decoding', () => {
     /** A limiter (limit 160 MiB, spike 32: soft 128) over a fake RSS, published on an Admission as the agent wires it. */
     async function limiter(rssMib: number) {
-      const mem = { rss: rssMib * MIB, gcs: 0 };
+      const mem = { rss: rssMib * MIB, gcs: 0, reads: 0 };
       const admission = new Admission();
-      const ml = new MemoryLimiter(testSettings('memory_limiter', 'traces'), memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces',
-        { consume: async () => {} }, () => mem.rss, () => { mem.gcs++; });
+      const settings = testSettings('memory_limiter', 'traces');
+      const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces',
+        { consume: async () => {} }, () => { mem.reads++; return mem.rss; }, () => { mem.gcs++; });
       await ml.start(testHost([[ADMISSION, admission]]));
-      return { mem, admission, ml };
+      return { mem, admission, ml, settings };
     }
     const request = (mib: number) => Math.floor((mib * MIB) / REQUEST_EXPANSION);
 
@@ -67,6 +68,28 @@ describe('memory_limiter', () => {
       mem.rss = 120 * MIB;                                // memory freed, under the soft limit (128), no tick since
       expect(admission.admit(1)).toBe(true);
       await expect(ml.consume({ resourceSpans: [] })).resolves.toBeUndefined();
+      await ml.shutdown();
+    });
+
+    it('reads RSS for an admission only when the last reading may be wrong about the soft limit: 50 ms old, at or above it, or outgrown by the requests admitted since', async () => {
+      const { mem, admission, ml, settings } = await limiter(100); // soft limit 128 MiB
+      const atStart = mem.reads;
+      for (let i = 0; i < 10; i++) {
+        expect(admission.admit(request(1))).toBe(true);
+        admission.release(request(1));
+      }
+      expect(mem.reads).toBe(atStart);                    // 100 + 10 × 1 MiB admitted < 128: the reading at start serves
+      await settings.clock.advance(RSS_MAX_AGE_MS);
+      expect(admission.admit(request(1))).toBe(true);
+      expect(mem.reads).toBe(atStart + 1);                // the reading was 50 ms old
+      mem.rss = 150 * MIB;                                // grows, but nothing admitted since could account for it ...
+      expect(admission.admit(request(20))).toBe(true);    // ... 100 + 1 + 20 < 128: the reading serves (for up to 50 ms)
+      expect(mem.reads).toBe(atStart + 1);
+      expect(admission.admit(request(10))).toBe(false);   // 100 + 21 + 10 ≥ 128: read again, 150 is above the soft limit
+      expect(mem.reads).toBe(atStart + 2);
+      mem.rss = 100 * MIB;
+      expect(admission.admit(request(1))).toBe(true);     // above the soft limit at the last reading: read at once, intake reopens
+      expect(mem.reads).toBe(atStart + 3);
       await ml.shutdown();
     });
 

@@ -25,6 +25,11 @@ const MIB = 1024 * 1024;
 export const REQUEST_EXPANSION = 5;
 /** Shortest time between two GC hints while memory is above the soft limit. */
 const GC_HINT_EVERY_MS = 100;
+/**
+ * Longest time one reading of RSS serves admissions while memory is under the soft limit (reading
+ * it costs a read of /proc; at hundreds of requests per second that is worth sparing).
+ */
+export const RSS_MAX_AGE_MS = 50;
 
 /** Memory available to this process: the cgroup v2/v1 limit when set, else total RAM. */
 export function availableMemoryBytes(): number {
@@ -57,6 +62,10 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   /** The state last logged (admissions between ticks change `refusing` without logging). */
   private reported = false;
   private rss = 0;
+  /** When RSS was last read (clock ms). */
+  private measuredAt = -Infinity;
+  /** Resident bytes charged to requests admitted since RSS was last read. */
+  private admittedSinceMeasure = 0;
   /** Resident bytes charged to admitted requests not yet answered. */
   private inFlight = 0;
   private lastGc = 0;
@@ -106,6 +115,8 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
    */
   private measureNow(): void {
     this.rss = this.measure();
+    this.measuredAt = this.settings.clock.now();
+    this.admittedSinceMeasure = 0;
     this.pressured = this.rss >= this.limits.soft;
     this.refusing = this.pressured && (this.admission?.sheds !== true || this.rss >= this.limits.hard);
     if (this.pressured && this.gc) {
@@ -118,22 +129,34 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
   }
 
   /**
-   * Admission before decoding: memory is measured afresh, so intake reopens as soon as it is back
-   * under the soft limit. Refuses above the soft limit (the hard limit while a component sheds
-   * memory under pressure), and when the request's cost
-   * (`bytes` × {@link REQUEST_EXPANSION}) on top of RSS and the requests in flight would cross the
-   * hard limit (limit_mib).
+   * Admission before decoding. Refuses above the soft limit (the hard limit while a component sheds
+   * memory under pressure), and when the request's cost (`bytes` × {@link REQUEST_EXPANSION}) on
+   * top of RSS and the requests in flight would cross the hard limit (limit_mib). RSS is read afresh
+   * (see {@link readingStale}) whenever the last reading could be wrong about the soft limit, so
+   * intake reopens as soon as memory is back under it.
    */
   admit(bytes: number): boolean {
-    this.measureNow();
-    if (this.refusing) return false;
     const cost = bytes * REQUEST_EXPANSION;
+    if (this.readingStale(cost)) this.measureNow();
+    if (this.refusing) return false;
     if (this.rss + this.inFlight + cost > this.limits.hard) return false;
     this.inFlight += cost;
+    this.admittedSinceMeasure += cost;
     return true;
   }
 
-  /** Whether RSS was at or above the soft limit when last measured (every check_interval and every admission). */
+  /**
+   * Whether RSS must be read again before admitting a request of `cost` resident bytes: memory was
+   * at or above the soft limit when last read, or the reading is {@link RSS_MAX_AGE_MS} old, or the
+   * requests admitted since it plus this one could have brought RSS to the soft limit.
+   */
+  private readingStale(cost: number): boolean {
+    return this.pressured
+      || this.settings.clock.now() - this.measuredAt >= RSS_MAX_AGE_MS
+      || this.rss + this.admittedSinceMeasure + cost >= this.limits.soft;
+  }
+
+  /** Whether RSS was at or above the soft limit when last measured (every check_interval, and at admissions). */
   pressure(): boolean {
     return this.pressured;
   }

@@ -41,6 +41,8 @@ export class OtlpGrpcServer {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': maxBytes,
       'grpc.max_send_message_length': 4 * 1024 * 1024,
+      // channelz (per-call and per-socket bookkeeping for gRPC's debug service) is not served here
+      'grpc.enable_channelz': 0,
     });
     for (const signal of this.intake.signals) {
       const path = OTLP_GRPC_PATHS[signal];
