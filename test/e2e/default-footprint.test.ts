@@ -45,10 +45,14 @@ async function modulesOfDefaultConfig(): Promise<string[]> {
 
 describe('the default config footprint', () => {
   it('loads only what the default config uses', async () => {
-    const owners = new Set((await modulesOfDefaultConfig()).map(ownerOf));
+    const files = await modulesOfDefaultConfig();
+    const owners = new Set(files.map(ownerOf));
     // what the default config does use is there (the check sees both kinds of module)
     for (const used of ['zod', 'yaml', 'fastify', '@grpc/grpc-js', '@opentelemetry/sdk-metrics', 'own:processors/redaction']) expect(owners, used).toContain(used);
     // self-telemetry needs a pull reader, not the Prometheus exporter package (and its own copies of the SDK)
     expect(owners).not.toContain('@opentelemetry/exporter-prometheus');
+    // components the config does not declare are not loaded (their code nor their config schemas)
+    const components = files.map((f) => /\/dist\/((?:receivers|processors|exporters|connectors)\/[^/]+)\/index\.js$/.exec(f)?.[1]).filter(Boolean).sort();
+    expect(components).toEqual(['exporters/debug', 'exporters/prometheus', 'processors/batch', 'processors/memory_limiter', 'processors/redaction', 'processors/spanmetrics', 'receivers/otlp']);
   }, 30_000);
 });
