@@ -8,7 +8,7 @@ import { formatProblem } from './component.js';
 import { ADMISSION, Admission } from './admission.js';
 import { CONTROL, controlOf } from './control.js';
 import { systemClock, type Clock } from './clock.js';
-import { factoryMap } from './factories.js';
+import { catalogFor } from './factory-registry.js';
 import { PipelineGraph, type GraphNode } from './graph.js';
 import { createLogger } from './logger.js';
 import { METRICS, type MetricRegistry } from './metric-registry.js';
@@ -18,8 +18,8 @@ import { createMetricsServices } from './services/metrics-service.js';
 import { TELEMETRY } from './services/telemetry-service.js';
 import { hostFor, STATUS, StatusBoard } from './status.js';
 import { agentVersion } from './version.js';
-import { loadConfig } from '../config/loader.js';
-import type { FactoryCatalog, ResolvedConfig, ServiceDecl } from '../config/validate.js';
+import { loadConfigFor } from '../config/loader.js';
+import type { ResolvedConfig, ServiceDecl } from '../config/validate.js';
 
 export interface AgentOptions {
   /** Extra factories (e.g. test sinks); they replace built-ins of the same kind and type. */
@@ -72,7 +72,6 @@ export class Agent {
     readonly board: StatusBoard,
     readonly clock: Clock,
     private readonly given: ConfigInput,
-    private readonly factories: FactoryCatalog,
     private readonly opts: AgentOptions,
   ) {
     this.startedAt = clock.now();
@@ -84,10 +83,10 @@ export class Agent {
    * builds and starts the pipelines. A string is YAML text; an object is a parsed config tree.
    */
   static async start(input: string | object | ConfigInput = {}, opts: AgentOptions = {}): Promise<Agent> {
-    const factories = factoryMap(opts.factories);
     const given: ConfigInput = typeof input === 'string' ? { yaml: input }
       : 'yaml' in input || 'tree' in input || 'path' in input ? (input as ConfigInput) : { tree: input };
-    const loaded = loadConfig(sourceOf(given), factories, opts.env);
+    // only the factories of the components the config declares are loaded
+    const loaded = await loadConfigFor(sourceOf(given), (keys) => catalogFor(keys, opts.factories), opts.env);
     if (!loaded.config) {
       throw Object.assign(new Error(`invalid config (${loaded.source}):\n${loaded.problems.map(formatProblem).join('\n')}`), { code: 'BAD_CONFIG', problems: loaded.problems });
     }
@@ -98,7 +97,7 @@ export class Agent {
     const telemetry = createSelfTelemetry({ serviceVersion: agentVersion() });
     const board = new StatusBoard(clock);
     board.set('agent', 'starting');
-    const agent = new Agent(config, logger, telemetry, board, clock, given, factories, opts);
+    const agent = new Agent(config, logger, telemetry, board, clock, given, opts);
     agent.apis.set(STATUS.name, board);
     agent.apis.set(ADMISSION.name, new Admission());
     agent.apis.set(CONTROL.name, controlOf(agent));
@@ -215,7 +214,7 @@ export class Agent {
       return { ...result, problems };
     };
     if (this.stopping) return refuse([{ path: '', message: 'the agent is stopping' }]);
-    const loaded = loadConfig(sourceOf(given), this.factories, this.opts.env);
+    const loaded = await loadConfigFor(sourceOf(given), (keys) => catalogFor(keys, this.opts.factories), this.opts.env);
     if (!loaded.config) return refuse(loaded.problems);
     const next = loaded.config;
     for (const w of loaded.warnings ?? []) this.logger.warn({ path: w.path }, w.message);

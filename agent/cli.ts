@@ -1,15 +1,13 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=2
 // The outrider command: run, validate, version.
 import { parseArgs } from 'node:util';
 import { Agent } from './agent.js';
 import { formatProblem } from './component.js';
-import { factoryMap } from './factories.js';
+import { catalogFor } from './factory-registry.js';
 import { agentVersion } from './version.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/loader.js';
+import { DEFAULT_CONFIG_PATH, loadConfigFor } from '../config/loader.js';
 import type { SloConfig } from '../processors/slo/config.js';
-import { sloRulesYaml, type RulesFormat } from '../processors/slo/rules.js';
-import { sloProcessorFactory } from '../processors/slo/index.js';
-import { fromOpenSlo } from '../processors/slo/openslo.js';
+import type { RulesFormat } from '../processors/slo/rules.js';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
@@ -52,8 +50,8 @@ async function run(configPath: string | undefined): Promise<void> {
   });
 }
 
-function validate(configPath: string | undefined): void {
-  const loaded = loadConfig(configPath ?? DEFAULT_CONFIG_PATH, factoryMap());
+async function validate(configPath: string | undefined): Promise<void> {
+  const loaded = await loadConfigFor(configPath ?? DEFAULT_CONFIG_PATH, (keys) => catalogFor(keys));
   for (const w of loaded.warnings ?? []) process.stderr.write(`  warning: ${formatProblem(w)}\n`);
   if (loaded.problems.length === 0) {
     process.stdout.write(`${loaded.source}: valid\n`);
@@ -64,12 +62,13 @@ function validate(configPath: string | undefined): void {
   process.exit(1);
 }
 
-function sloRules(configPath: string, format: string): void {
+// The slo commands load their modules when run: whatever `run` loads stays resident for the agent's life.
+async function sloRules(configPath: string, format: string): Promise<void> {
   if (format !== 'prometheus' && format !== 'prometheus-operator') {
     process.stderr.write(`outrider slo rules: --format must be prometheus or prometheus-operator, got '${format}'\n`);
     process.exit(2);
   }
-  const loaded = loadConfig(configPath, factoryMap());
+  const loaded = await loadConfigFor(configPath, (keys) => catalogFor(keys));
   if (!loaded.config) {
     process.stderr.write(`${loaded.source}: ${loaded.problems.length} problem(s)\n`);
     for (const p of loaded.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
@@ -81,11 +80,13 @@ function sloRules(configPath: string, format: string): void {
   // Prometheus sums events; a timeslices SLO has no counter of good minutes across sidecars
   for (const d of defs.filter((x) => x.budgeting === 'timeslices')) process.stderr.write(`outrider slo rules: '${d.name}' uses timeslices budgeting; its fleet rules count occurrences\n`);
   for (const d of defs.filter((x) => x.calendar)) process.stderr.write(`outrider slo rules: '${d.name}' uses a calendar month; its fleet rules use a rolling 30d\n`);
+  const { sloRulesYaml } = await import('../processors/slo/rules.js');
   process.stdout.write(sloRulesYaml(defs, format as RulesFormat));
 }
 
-function sloImport(file: string | undefined): void {
+async function sloImport(file: string | undefined): Promise<void> {
   if (!file) { process.stderr.write(`outrider slo import: FILE is required\n${USAGE}`); process.exit(2); }
+  const [{ fromOpenSlo }, { sloProcessorFactory }] = await Promise.all([import('../processors/slo/openslo.js'), import('../processors/slo/index.js')]);
   const { objectives, problems } = fromOpenSlo(readFileSync(file, 'utf8'));
   problems.push(...sloProcessorFactory.validate({ objectives }).map((p) => formatProblem(p)));
   for (const p of problems) process.stderr.write(`outrider slo import: ${p}\n`);

@@ -1,6 +1,6 @@
 // The metric registry served at /metrics: translated OTLP metrics, series owned by processors
 // (span metrics, SLO, cost) and the agent's own telemetry, rendered as Prometheus text or OpenMetrics.
-import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { serviceKey } from './service.js';
 import { CounterVec, ExpHistogramVec, GaugeVec, HistogramVec } from './metric-registry/instruments.js';
 import { conflictLogger, mergeFamilies, type ConflictHandler } from './metric-registry/merge-families.js';
@@ -53,11 +53,11 @@ export interface MetricRegistry {
 /** Options of {@link PrometheusRegistry}. */
 export interface PrometheusRegistryOptions {
   /**
-   * The agent's self-telemetry reader (`new PrometheusExporter({ preventServerStart: true })`
-   * registered on the agent's MeterProvider). Its metrics are collected at each scrape and
+   * The agent's self-telemetry reader (agent/self-telemetry.ts `SelfReader`, registered on the
+   * agent's MeterProvider). Its metrics are collected at each scrape and
    * appended, with the agent's resource merged into `target_info`.
    */
-  selfTelemetry?: PrometheusExporter;
+  selfTelemetry?: MetricReader;
   /** Clock for expiration, ms since the epoch (tests). Default `Date.now`. */
   now?: () => number;
   /**

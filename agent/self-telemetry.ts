@@ -1,29 +1,43 @@
-// The agent's own telemetry: a MeterProvider whose reader is a serverless PrometheusExporter,
-// collected by the PrometheusRegistry at each scrape of /metrics.
+// The agent's own telemetry: a MeterProvider with a pull reader, collected by the PrometheusRegistry
+// at each scrape of /metrics.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+
+/**
+ * A reader that only answers `collect()` (cumulative, default aggregations): what the registry
+ * needs at each scrape. It stands where `@opentelemetry/exporter-prometheus`'s serverless
+ * PrometheusExporter stood — that package pins its own copies of sdk-metrics, resources and core,
+ * ~2.5 MiB more resident memory for a reader whose serializer the agent never used.
+ */
+export class SelfReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+
+  protected override async onShutdown(): Promise<void> {}
+
+  protected override async onForceFlush(): Promise<void> {}
+}
 
 /** The agent's MeterProvider, its `outrider` meter and the reader to hand to the registry. */
 export interface SelfTelemetry {
   meterProvider: MeterProvider;
   meter: Meter;
-  exporter: PrometheusExporter;
+  exporter: SelfReader;
   /** Shuts the MeterProvider down and stops the event-loop delay monitor. */
   shutdown(): Promise<void>;
 }
 
 /**
  * Creates the self-telemetry MeterProvider (from `@opentelemetry/sdk-metrics`, not sdk-node:
- * same class, less to load) with a `PrometheusExporter({ preventServerStart: true })` reader
- * and the resource `service.name=outrider` (plus `service.version` when given).
+ * same class, less to load) with a {@link SelfReader} and the resource `service.name=outrider` (plus `service.version` when given).
  * Pass `exporter` to `new PrometheusRegistry({ selfTelemetry })`; call
  * `meterProvider.shutdown()` at agent stop.
  */
 export function createSelfTelemetry(opts: { serviceVersion?: string; serviceInstanceId?: string } = {}): SelfTelemetry {
-  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const exporter = new SelfReader();
   const attrs: Record<string, string> = { 'service.name': 'outrider' };
   if (opts.serviceVersion) attrs['service.version'] = opts.serviceVersion;
   if (opts.serviceInstanceId) attrs['service.instance.id'] = opts.serviceInstanceId;

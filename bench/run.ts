@@ -9,6 +9,7 @@ import { benchExportEncode } from './export-encode.js';
 import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
 import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
 import { benchAlertingEvaluation } from './alerting.js';
+import { idleRssMedian } from './idle-rss.js';
 import { cpuSeconds, rssMib, runLoadgen, runSteadyLoad, startAgent, startNullSink, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -190,22 +191,6 @@ async function steadyFigures(yaml: string, fullSpansPerSec: number): Promise<{ h
   }
 }
 
-/** RSS of the agent on its embedded default config (what `npm start` runs): 2 s after ready and once V8 has settled (15 s). */
-async function idleRss(): Promise<{ readyMs: number; afterReadyMib: number; settledMib: number }> {
-  const yaml = readFileSync(fileURLToPath(new URL('../config/default.yaml', import.meta.url)), 'utf8')
-    .replace('"localhost:4317"', '"127.0.0.1:{grpc}"').replace('"localhost:4318"', '"127.0.0.1:{http}"').replace('"0.0.0.0:9464"', '"127.0.0.1:{tel}"')
-    .replace('${env:OUTRIDER_STORAGE_PATH:-./data/outrider.db}', '{dir}/outrider.db');
-  const agent = await startAgent('default config', yaml);
-  try {
-    await new Promise((r) => setTimeout(r, 2000));
-    const afterReadyMib = rssMib(agent.pid);
-    await new Promise((r) => setTimeout(r, 13_000));
-    return { readyMs: agent.readyMs, afterReadyMib, settledMib: rssMib(agent.pid) };
-  } finally {
-    await agent.stop();
-  }
-}
-
 async function main(): Promise<void> {
   const results: Record<string, Array<Awaited<ReturnType<typeof measure>>>> = { 'null-sink': [] };
   // BENCH_ONLY=text runs only the scenarios whose name contains it (the null sink always runs)
@@ -232,8 +217,8 @@ async function main(): Promise<void> {
 
   const fullRow = rows.find((r) => r.name === FULL);
   const steady = fullRow ? await steadyFigures(scenarios[FULL]!, fullRow.spansPerSec) : undefined;
-  process.stderr.write('idle RSS on the default config\n');
-  const idle = await idleRss();
+  process.stderr.write('idle RSS on the default config (3 agents, medians)\n');
+  const idle = await idleRssMedian(3);
   process.stderr.write('decoder micro-benchmark\n');
   const decode = await benchDecode(15);
   process.stderr.write('scrape and spanmetrics micro-benchmarks\n');

@@ -49,13 +49,13 @@ export async function startNullSink(): Promise<Target> {
  * Starts the built agent with a traces pipeline given as YAML fragments; `{grpc}`/`{http}`/`{tel}`/`{dir}`
  * in the fragment are replaced by free ports and a temp folder. Resolves once /readyz answers 200.
  */
-export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Target & { telemetry: string; readyMs: number }> {
+export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}, flags: readonly string[] = AGENT_NODE_FLAGS): Promise<Target & { telemetry: string; readyMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'outrider-bench-'));
   const [grpc, http, tel] = [await freePort(), await freePort(), await freePort()];
   const text = yaml.replaceAll('{grpc}', String(grpc)).replaceAll('{http}', String(http)).replaceAll('{tel}', String(tel)).replaceAll('{dir}', dir);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, text);
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, dist('../agent/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...AGENT_ENV, ...extraEnv } });
+  const child = spawn(process.execPath, [...flags, dist('../agent/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...AGENT_ENV, ...extraEnv } });
   const telemetry = `127.0.0.1:${tel}`;
   const t0 = Date.now();
   for (;;) {

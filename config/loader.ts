@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { Problem } from '../agent/component.js';
 import { substituteEnv } from './env.js';
-import { validateConfig, type FactoryCatalog, type ResolvedConfig } from './validate.js';
+import { parseId } from './ids.js';
+import { SECTION, validateConfig, type FactoryCatalog, type ResolvedConfig } from './validate.js';
 
 /** The path of the embedded default config (shipped beside this module). */
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('./default.yaml', import.meta.url));
@@ -32,15 +33,13 @@ export function parseYaml(text: string, source: string): { tree?: unknown; probl
 
 export interface LoadedConfig { config?: ResolvedConfig; problems: Problem[]; source: string; /** Not errors, but worth a look (unset variables, components no pipeline uses). */ warnings?: Problem[] }
 
-/**
- * Loads and validates a config. `input` is a file path, YAML text (`{ yaml }`) or an already
- * parsed object (`{ tree }`); undefined loads the embedded default.
- */
-export function loadConfig(
-  input: string | { yaml: string } | { tree: unknown } | undefined,
-  factories: FactoryCatalog,
-  env: NodeJS.ProcessEnv = process.env,
-): LoadedConfig {
+/** A config read and parsed, not yet validated: its tree and where it came from, or the problems reading it. */
+type ReadConfig = { tree: Record<string, unknown>; source: string } | { source: string; problems: Problem[] };
+
+/** How a config is given: a file path, YAML text (`{ yaml }`) or an already parsed object (`{ tree }`); undefined is the embedded default. */
+export type ConfigSource = string | { yaml: string } | { tree: unknown } | undefined;
+
+function readConfig(input: ConfigSource): ReadConfig {
   let tree: unknown;
   let source: string;
   if (input === undefined || typeof input === 'string') {
@@ -66,9 +65,55 @@ export function loadConfig(
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
     return { source, problems: [{ path: '', message: `${source}: the config must be a YAML mapping` }] };
   }
+  return { tree: tree as Record<string, unknown>, source };
+}
+
+function validateRead(read: ReadConfig, factories: FactoryCatalog, env: NodeJS.ProcessEnv): LoadedConfig {
+  if (!('tree' in read)) return read;
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const substituted = substituteEnv(tree, env, problems, '', warnings);
+  const substituted = substituteEnv(read.tree, env, problems, '', warnings);
   const result = validateConfig(substituted, factories);
-  return { source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems], warnings: [...warnings, ...result.warnings] };
+  return { source: read.source, config: problems.length ? undefined : result.config, problems: [...problems, ...result.problems], warnings: [...warnings, ...result.warnings] };
+}
+
+/**
+ * The `kind:type` of every component a config tree declares (receivers, processors, exporters,
+ * connectors); malformed ids are left to validation.
+ */
+export function declaredComponentKeys(tree: unknown): string[] {
+  const keys = new Set<string>();
+  if (!tree || typeof tree !== 'object') return [];
+  for (const [kind, section] of Object.entries(SECTION)) {
+    const entries = (tree as Record<string, unknown>)[section];
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) continue;
+    for (const id of Object.keys(entries)) {
+      const parsed = parseId(id);
+      if (typeof parsed !== 'string') keys.add(`${kind}:${parsed.type}`);
+    }
+  }
+  return [...keys];
+}
+
+/**
+ * Loads and validates a config. `input` is a file path, YAML text (`{ yaml }`) or an already
+ * parsed object (`{ tree }`); undefined loads the embedded default.
+ */
+export function loadConfig(input: ConfigSource, factories: FactoryCatalog, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return validateRead(readConfig(input), factories, env);
+}
+
+/**
+ * As {@link loadConfig}, with the catalog made for the config: `catalog` gets the `kind:type` of
+ * every component the config declares (agent/factory-registry.ts `catalogFor` loads only those).
+ */
+export async function loadConfigFor(
+  input: ConfigSource,
+  catalog: (keys: string[]) => Promise<FactoryCatalog>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedConfig & { factories?: FactoryCatalog }> {
+  const read = readConfig(input);
+  if (!('tree' in read)) return read;
+  const factories = await catalog(declaredComponentKeys(read.tree));
+  return { ...validateRead(read, factories, env), factories };
 }

@@ -1,4 +1,4 @@
-// Converts the agent's own SDK metrics (collected from the PrometheusExporter reader) into families.
+// Converts the agent's own SDK metrics (collected from the self-telemetry reader) into families.
 import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ExpHistogramState } from './exp-histogram.js';

@@ -1,0 +1,58 @@
+// What the agent loads on its embedded default config (what `npm start` runs): every module it loads
+// stays resident for the life of the process, so parts the config does not use must not be loaded.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../kit/config.js';
+import { freePort } from '../kit/ports.js';
+import { spawnAgent, waitFor200 } from '../kit/agent-process.js';
+import { DEFAULT_CONFIG_PATH } from '../../config/loader.js';
+
+/** The package a module file belongs to (`@scope/name` or `name`), or `own:<dir>/<dir>` for the agent's own. */
+function ownerOf(file: string): string {
+  const dep = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+  if (dep) return dep[1]!;
+  const own = /\/dist\/(.+)\/[^/]+\.js$/.exec(file);
+  return own ? `own:${own[1]}` : file;
+}
+
+/** Starts the agent on the default config (free ports, a temp database); returns every module file it loaded. */
+async function modulesOfDefaultConfig(): Promise<string[]> {
+  const dir = tempDir('outrider-footprint-');
+  const [grpc, http, tel] = [await freePort(), await freePort(), await freePort()];
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, readFileSync(DEFAULT_CONFIG_PATH, 'utf8')
+    .replace('"localhost:4317"', `"127.0.0.1:${grpc}"`).replace('"localhost:4318"', `"127.0.0.1:${http}"`).replace('"0.0.0.0:9464"', `"127.0.0.1:${tel}"`)
+    .replace('${env:OUTRIDER_STORAGE_PATH:-./data/outrider.db}', join(dir, 'outrider.db')));
+  // ES modules through a load hook (it runs on the loader thread), CommonJS ones from require.cache at exit
+  const esm = join(dir, 'esm.txt');
+  const cjs = join(dir, 'cjs.json');
+  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(esm)}, url + '\\n'); return next(url, context); }\n`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nimport { createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => writeFileSync(${JSON.stringify(cjs)}, JSON.stringify(Object.keys(require.cache))));\n`);
+  writeFileSync(esm, '');
+  const agent = spawnAgent(['run', '--config', config], { NODE_OPTIONS: `--import ${pathToFileURL(join(dir, 'register.mjs')).href}` });
+  try {
+    await waitFor200(`http://127.0.0.1:${tel}/readyz`, 15_000, agent);
+  } finally {
+    agent.child.kill('SIGTERM');
+    await agent.exited;
+  }
+  const files = [...readFileSync(esm, 'utf8').split('\n').filter(Boolean).map((u) => new URL(u).pathname), ...(JSON.parse(readFileSync(cjs, 'utf8')) as string[])];
+  expect(files.some((f) => f.endsWith('/dist/agent/cli.js'))).toBe(true);
+  return files;
+}
+
+describe('the default config footprint', () => {
+  it('loads only what the default config uses', async () => {
+    const files = await modulesOfDefaultConfig();
+    const owners = new Set(files.map(ownerOf));
+    // what the default config does use is there (the check sees both kinds of module)
+    for (const used of ['zod', 'yaml', 'fastify', '@grpc/grpc-js', '@opentelemetry/sdk-metrics', 'own:processors/redaction']) expect(owners, used).toContain(used);
+    // self-telemetry needs a pull reader, not the Prometheus exporter package (and its own copies of the SDK)
+    expect(owners).not.toContain('@opentelemetry/exporter-prometheus');
+    // components the config does not declare are not loaded (their code nor their config schemas)
+    const components = files.map((f) => /\/dist\/((?:receivers|processors|exporters|connectors)\/[^/]+)\/index\.js$/.exec(f)?.[1]).filter(Boolean).sort();
+    expect(components).toEqual(['exporters/debug', 'exporters/prometheus', 'processors/batch', 'processors/memory_limiter', 'processors/redaction', 'processors/spanmetrics', 'receivers/otlp']);
+  }, 30_000);
+});
