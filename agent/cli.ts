@@ -1,10 +1,12 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=16
 // The outrider command: run, validate, version.
 import { parseArgs } from 'node:util';
 import { Agent } from './agent.js';
 import { formatProblem } from './component.js';
 import { catalogFor } from './factory-registry.js';
 import { agentVersion } from './version.js';
+import { scheduleIdleCompaction } from './idle-compaction.js';
+import { systemClock } from './clock.js';
 import { DEFAULT_CONFIG_PATH, loadConfigFor } from '../config/loader.js';
 import type { SloConfig } from '../processors/slo/config.js';
 import type { RulesFormat } from '../processors/slo/rules.js';
@@ -31,6 +33,8 @@ async function run(configPath: string | undefined): Promise<void> {
     process.stderr.write(`outrider: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  // an idle agent gives back its start-up garbage at once (a busy one is left alone)
+  scheduleIdleCompaction(systemClock, undefined, undefined, (ran) => { if (ran) agent.logger.debug('idle after start-up: heap compacted'); });
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) { process.stderr.write(`outrider: ${signal} again, exiting now\n`); process.exit(1); }
