@@ -60,6 +60,25 @@ describe('protobuf codec round trips', () => {
     expect(tracesFrom(T.toObject(T.decode(buf), TO_OBJECT))).toEqual(td);
   });
 
+  it('reads a KeyValue in any field order, with unknown fields or a truncated value, like protobuf does', () => {
+    // span { attributes: kv } where kv is written by hand: value before key, an unknown field, and the short common form
+    const kvs = [
+      [0x12, 0x03, 0x0a, 0x01, 0x62, 0x0a, 0x01, 0x61], // value 'b', then key 'a'
+      [0x0a, 0x01, 0x61, 0x12, 0x03, 0x0a, 0x01, 0x62, 0x18, 0x07], // key, value, unknown field 3
+      [0x0a, 0x01, 0x61, 0x12, 0x03, 0x0a, 0x01, 0x62], // the common form
+      [0x0a, 0x01, 0x61, 0x12, 0x02, 0x10, 0x01], // a boolean value
+    ];
+    for (const kv of kvs) {
+      const span = [0x4a, kv.length, ...kv];
+      const body = new Uint8Array([0x0a, span.length + 4, 0x12, span.length + 2, 0x12, span.length, ...span]);
+      const attr = decodeTracesRequest(body).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes[0]!;
+      expect(attr).toEqual({ key: 'a', value: kv[5] === 0x10 ? true : 'b' });
+    }
+    // the KeyValue claims a string longer than it holds
+    const bad = [0x4a, 0x08, 0x0a, 0x01, 0x61, 0x12, 0x03, 0x0a, 0x05, 0x62];
+    expect(() => decodeTracesRequest(new Uint8Array([0x0a, bad.length + 4, 0x12, bad.length + 2, 0x12, bad.length, ...bad]))).toThrow(OutriderError);
+  });
+
   it('copies ids out of the request buffer', () => {
     const td = makeTracesData({ spansPerResource: 1 });
     const buf = encodeTracesRequest(td);

@@ -68,8 +68,36 @@ function decodeKeyValueList(r: ProtoReader): KeyValue[] {
   return values;
 }
 
-/** Decodes one length-delimited KeyValue; an absent value is null. */
+/**
+ * Decodes one length-delimited KeyValue; an absent value is null. The common shape — a key and a
+ * string value, in that order, every length one byte — is read straight from the bytes; anything
+ * else (other value kinds, longer fields, other order, unknown fields) takes the general path.
+ */
 export function decodeKeyValue(r: ProtoReader): KeyValue {
+  const buf = r.buf;
+  const p = r.pos;
+  const n = buf[p]!;
+  const kvEnd = p + 1 + n;
+  if (n < 0x80 && kvEnd <= r.end && buf[p + 1] === 0x0a) {
+    const kl = buf[p + 2]!;
+    const vt = p + 3 + kl; // the value's tag
+    if (kl < 0x80 && vt + 2 <= kvEnd && buf[vt] === 0x12 && buf[vt + 2] === 0x0a) {
+      const vl = buf[vt + 1]!;
+      const sl = buf[vt + 3]!;
+      if (vl < 0x80 && vt + 2 + vl === kvEnd && sl < 0x80 && sl + 2 === vl) {
+        r.pos = p + 2;
+        const key = r.string();
+        r.pos = vt + 3;
+        const value = r.string();
+        r.pos = kvEnd;
+        return { key, value };
+      }
+    }
+  }
+  return decodeKeyValueFields(r);
+}
+
+function decodeKeyValueFields(r: ProtoReader): KeyValue {
   const outer = r.enter();
   const prev = r.msg;
   r.msg = 'KeyValue';
