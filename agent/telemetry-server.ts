@@ -1,4 +1,5 @@
 // The telemetry endpoint (default 0.0.0.0:9464): GET /metrics, /healthz and /readyz on one server.
+import { lazySchemaCompilers } from './fastify-lazy.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { splitEndpoint } from './endpoint.js';
 import type { StatusBoard } from './status.js';
@@ -24,7 +25,7 @@ export class TelemetryServer {
   }
 
   async start(): Promise<void> {
-    const app = Fastify({ logger: false });
+    const app = Fastify({ logger: false, schemaController: { compilersFactory: lazySchemaCompilers as never } });
     app.get('/healthz', async (_req, reply) => reply.send({ status: 'ok' }));
     app.get('/readyz', async (_req, reply) => {
       const board = this.opts.readiness();

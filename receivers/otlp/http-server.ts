@@ -1,4 +1,5 @@
 // OTLP/HTTP server: POST /v1/traces, /v1/metrics, /v1/logs in protobuf or JSON, gzip or not.
+import { lazySchemaCompilers } from '../../agent/fastify-lazy.js';
 import { gunzip, inflate } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { asOutriderError, errors, GrpcCode, OutriderError } from '../../agent/errors.js';
@@ -73,7 +74,7 @@ export class OtlpHttpServer {
     const tls = this.config.tls ? readTlsFiles('receivers.otlp.protocols.http', this.config.tls) : undefined;
     const mtls = tls?.client_ca_file !== undefined;
     const https = tls ? { cert: tls.cert_file, key: tls.key_file, ca: tls.client_ca_file, requestCert: mtls, rejectUnauthorized: mtls } : null;
-    const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true, https });
+    const app = Fastify({ logger: false, bodyLimit: limit, requestTimeout: this.config.request_timeout, return503OnClosing: true, https, schemaController: { compilersFactory: lazySchemaCompilers as never } });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err, req, reply) => {

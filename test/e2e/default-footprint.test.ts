@@ -51,6 +51,8 @@ describe('the default config footprint', () => {
     for (const used of ['zod', 'yaml', 'fastify', '@grpc/grpc-js', '@opentelemetry/sdk-metrics', 'own:processors/redaction']) expect(owners, used).toContain(used);
     // self-telemetry needs a pull reader, not the Prometheus exporter package (and its own copies of the SDK)
     expect(owners).not.toContain('@opentelemetry/exporter-prometheus');
+    // neither fastify server declares a route schema: its validator compiler (ajv) stays unloaded
+    for (const unused of ['ajv', '@fastify/ajv-compiler']) expect(owners, unused).not.toContain(unused);
     // components the config does not declare are not loaded (their code nor their config schemas)
     const components = files.map((f) => /\/dist\/((?:receivers|processors|exporters|connectors)\/[^/]+)\/index\.js$/.exec(f)?.[1]).filter(Boolean).sort();
     expect(components).toEqual(['exporters/debug', 'exporters/prometheus', 'processors/batch', 'processors/memory_limiter', 'processors/redaction', 'processors/spanmetrics', 'receivers/otlp']);
