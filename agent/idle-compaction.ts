@@ -22,14 +22,15 @@ function fullGc(): () => void {
 
 /**
  * Schedules the check: `IDLE_COMPACTION_DELAY_MS` after now, if the process used less than
- * `IDLE_CPU_US` of CPU meanwhile, runs one full collection. Returns whether it ran, through `done`.
+ * `IDLE_CPU_US` of CPU meanwhile, runs one full collection (`gc`, default V8's own, obtained only
+ * then). Returns whether it ran, through `done`.
  */
 export function scheduleIdleCompaction(clock: Clock, cpuUs: () => number = () => { const u = process.cpuUsage(); return u.user + u.system; },
-  gc: () => void = fullGc(), done?: (ran: boolean) => void): Timer {
+  gc?: () => void, done?: (ran: boolean) => void): Timer {
   const cpu0 = cpuUs();
   return clock.setTimeout(() => {
     const idle = cpuUs() - cpu0 < IDLE_CPU_US;
-    if (idle) gc();
+    if (idle) (gc ?? fullGc())();
     done?.(idle);
   }, IDLE_COMPACTION_DELAY_MS).unref();
 }

@@ -2,7 +2,7 @@
 import { itemCount } from '../pdata/count.js';
 import type { Signal, SignalData } from '../pdata/model.js';
 import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest } from '../pdata/proto-encode.js';
-import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../pdata/proto-decode.js';
+import { decodeRequest } from '../pdata/proto-decode.js';
 import { splitBatch } from '../pdata/merge.js';
 
 /** What the queue holds and the transports send: encoded bytes plus what metrics need. */
@@ -24,7 +24,6 @@ export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S]):
   return { signal, items, body };
 }
 
-
 /**
  * A request in two of about half the items each (whole spans, data points or log records, each
  * with its resource and scope), for a peer that refused it for its size. Spans keep their received
@@ -32,6 +31,5 @@ export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S]):
  */
 export function splitRequest(req: ExportRequest): ExportRequest[] {
   const signal = req.signal;
-  const data = signal === 'traces' ? decodeTracesRequest(req.body) : signal === 'metrics' ? decodeMetricsRequest(req.body) : decodeLogsRequest(req.body);
-  return splitBatch(signal, data as SignalData[typeof signal], Math.ceil(req.items / 2)).map((part) => encodeRequest(signal, part));
+  return splitBatch(signal, decodeRequest(signal, req.body), Math.ceil(req.items / 2)).map((part) => encodeRequest(signal, part));
 }

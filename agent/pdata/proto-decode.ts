@@ -1,6 +1,6 @@
 // Schema-specific protobuf decoders for OTLP Export{Trace,Metrics,Logs}ServiceRequest into the model.
 import type {
-  LogRecord, LogsData, MetricsData, ResourceLogs, ResourceSpans, ScopeLogs, ScopeSpans, Span, SpanEvent,
+  Signal, SignalData, LogRecord, LogsData, MetricsData, ResourceLogs, ResourceSpans, ScopeLogs, ScopeSpans, Span, SpanEvent,
   SpanLink, SpanStatus, TracesData,
 } from './model.js';
 import { decodeAnyValue, decodeKeyValue, decodeResource, decodeScope, decodeTop } from './proto-decode-common.js';
@@ -62,6 +62,12 @@ export function decodeLogsRequest(buf: Uint8Array): LogsData {
     }
     return { resourceLogs };
   });
+}
+
+/** Decodes an Export<Signal>ServiceRequest of `signal`. @throws OutriderError INVALID_DATA on malformed input */
+export function decodeRequest<S extends Signal>(signal: S, buf: Uint8Array): SignalData[S] {
+  const decode = signal === 'traces' ? decodeTracesRequest : signal === 'metrics' ? decodeMetricsRequest : decodeLogsRequest;
+  return decode(buf) as SignalData[S];
 }
 
 // ---------- traces ----------

@@ -9,7 +9,6 @@ export const ADJUSTED_COUNT_KEY = 'outrider.sampling.adjusted_count';
 /** Attribute naming the tail-sampling policy that kept the trace. */
 export const POLICY_KEY = 'outrider.sampling.policy';
 
-
 /**
  * Writes threshold `t` into tracestates, memoised: a stream repeats the same few tracestates, and
  * W3C parsing per span would cost more than the sampling itself. Bounded to 1024 entries.

@@ -6,7 +6,7 @@ import { asOutriderError, errors, type OutriderError } from '../../agent/errors.
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from '../../agent/pdata/json.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
-import { decodeLogsRequest, decodeMetricsRequest, decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { decodeRequest } from '../../agent/pdata/proto-decode.js';
 import { dropInvalidSpans, INVALID_SPAN_RULE } from './validity.js';
 import { dropInvalidMetricPoints } from './metric-validity.js';
 
@@ -17,12 +17,11 @@ export interface PartialSuccess { rejected: number; message: string }
 const FULL_SUCCESS: PartialSuccess = { rejected: 0, message: '' };
 export type Encoding = 'protobuf' | 'json';
 
-const protoDecoders = { traces: decodeTracesRequest, metrics: decodeMetricsRequest, logs: decodeLogsRequest } as const;
 const jsonDecoders = { traces: decodeTracesJson, metrics: decodeMetricsJson, logs: decodeLogsJson } as const;
 
 /** Decodes a request body of one signal; throws INVALID_DATA naming the problem. */
 export function decodeBody<S extends Signal>(signal: S, encoding: Encoding, body: Uint8Array): SignalData[S] {
-  if (encoding === 'protobuf') return protoDecoders[signal](body) as SignalData[S];
+  if (encoding === 'protobuf') return decodeRequest(signal, body);
   return jsonDecoders[signal](Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')) as SignalData[S];
 }
 
