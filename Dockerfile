@@ -20,7 +20,7 @@ LABEL org.opencontainers.image.title="outrider" \
       org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=32768 \
+    MALLOC_MMAP_THRESHOLD_=1048576 \
     OUTRIDER_STORAGE_PATH=/var/lib/outrider/outrider.db
 WORKDIR /app
 COPY --from=build /src/package.json ./
