@@ -10,6 +10,7 @@ import type { SendingQueue, Slot } from './queue.js';
 import { encodeRequest, splitRequest, type ExportRequest } from './request.js';
 import { tooLargeForPeer } from './classify.js';
 import { encodeInSlices } from './sliced-encode.js';
+import type { ProtoWriter } from '../pdata/proto-writer.js';
 import { sendWithRetry, type SendOutcome } from './retry.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { STORE } from '../services/store-service.js';
@@ -24,8 +25,8 @@ export interface QueuedExporterOptions {
   signals: readonly Signal[];
   /** Builds the transport at start (reads TLS files, opens channels). */
   createTransport: () => Transport;
-  /** Encodes a batch; defaults to the agent's direct protobuf encoder. */
-  encode?: <S extends Signal>(signal: S, data: SignalData[S]) => ExportRequest;
+  /** Encodes a batch (given a writer, appends to it: see encodeInSlices); defaults to the agent's direct protobuf encoder. */
+  encode?: <S extends Signal>(signal: S, data: SignalData[S], w?: ProtoWriter) => ExportRequest;
 }
 
 /** Extra wait for senders after the drain timeout aborted their attempts, in ms. */

@@ -1,7 +1,8 @@
 // An export request: one batch of one signal, already encoded as an OTLP Export<Signal>ServiceRequest.
 import { itemCount } from '../pdata/count.js';
 import type { Signal, SignalData } from '../pdata/model.js';
-import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest } from '../pdata/proto-encode.js';
+import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest, writeLogsRequest, writeMetricsRequest, writeTracesRequest } from '../pdata/proto-encode.js';
+import type { ProtoWriter } from '../pdata/proto-writer.js';
 import { decodeRequest } from '../pdata/proto-decode.js';
 import { splitBatch } from '../pdata/merge.js';
 
@@ -14,9 +15,20 @@ export interface ExportRequest {
   body: Uint8Array;
 }
 
-/** Encodes one batch with the agent's direct encoder. */
-export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S]): ExportRequest {
+/**
+ * Encodes one batch with the agent's direct encoder. Given a writer, appends the encoding to it
+ * instead (several batches so written make one request); the body is then a view of the writer's
+ * buffer, valid until it next grows.
+ */
+export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S], w?: ProtoWriter): ExportRequest {
   const items = itemCount(signal, data);
+  if (w) {
+    const start = w.pos;
+    if (signal === 'traces') writeTracesRequest(w, data as SignalData['traces']);
+    else if (signal === 'metrics') writeMetricsRequest(w, data as SignalData['metrics']);
+    else writeLogsRequest(w, data as SignalData['logs']);
+    return { signal, items, body: w.buf.subarray(start, w.pos) };
+  }
   let body: Uint8Array;
   if (signal === 'traces') body = encodeTracesRequest(data as SignalData['traces']);
   else if (signal === 'metrics') body = encodeMetricsRequest(data as SignalData['metrics']);

@@ -1,15 +1,16 @@
 // A large batch is encoded in slices over several event-loop turns and still sent as one request.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeTracesRequest } from '../pdata/proto-decode.js';
-import type { Signal, SignalData } from '../pdata/model.js';
+import { decodeLogsRequest, decodeTracesRequest } from '../pdata/proto-decode.js';
+import type { LogsData, Signal, SignalData } from '../pdata/model.js';
 import { sampleTraces, exporterTestSettings } from '../../test/kit/exporter-testing.js';
 import { until } from '../../test/kit/until.js';
 import { commonExporterShape } from './config.js';
 import { createQueuedExporter } from './exporter.js';
 import { encodeRequest, type ExportRequest } from './request.js';
-import { ENCODE_SLICE_ITEMS } from './sliced-encode.js';
+import { ENCODE_SLICE_ITEMS, encodeInSlices } from './sliced-encode.js';
 import type { Transport } from './transport.js';
+import type { ProtoWriter } from '../pdata/proto-writer.js';
 
 function setup() {
   const t = exporterTestSettings('otlp/sliced');
@@ -18,8 +19,8 @@ function setup() {
   /** Items of each encode call, and whether a macrotask queued before the batch came had run by then. */
   const calls: Array<{ items: number; otherTaskRan: boolean }> = [];
   const probe = { ran: false };
-  const encode = <S extends Signal>(signal: S, data: SignalData[S]): ExportRequest => {
-    const req = encodeRequest(signal, data);
+  const encode = <S extends Signal>(signal: S, data: SignalData[S], w?: ProtoWriter): ExportRequest => {
+    const req = encodeRequest(signal, data, w);
     calls.push({ items: req.items, otherTaskRan: probe.ran });
     return req;
   };
@@ -62,5 +63,27 @@ describe('exporter: encoding large batches', () => {
     await exporter.traces!.consume(sampleTraces(ENCODE_SLICE_ITEMS));
     expect(calls.map((c) => c.items)).toEqual([ENCODE_SLICE_ITEMS]);
     await exporter.shutdown();
+  });
+});
+
+describe('encodeInSlices', () => {
+  const logs = (n: number): LogsData => ({
+    resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: 'checkout' }], droppedAttributesCount: 0 }, schemaUrl: '', scopeLogs: [{
+      scope: null, schemaUrl: '',
+      logRecords: Array.from({ length: n }, (_, i) => ({ timeUnixNano: BigInt(i + 1), observedTimeUnixNano: 0n, severityNumber: 9, severityText: 'INFO', body: `line ${i}`, attributes: [], droppedAttributesCount: 0, flags: 0, traceId: new Uint8Array(0), spanId: new Uint8Array(0), eventName: '' })),
+    }] }],
+  });
+
+  it('writes the slices one after another into one body that decodes to every item in order', async () => {
+    for (const [signal, data, names] of [
+      ['traces', sampleTraces(25), (b: Uint8Array) => decodeTracesRequest(b).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)))],
+      ['logs', logs(25), (b: Uint8Array) => decodeLogsRequest(b).resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.body)))],
+    ] as const) {
+      const whole = encodeRequest(signal, data);
+      const sliced = await encodeInSlices(signal, data, encodeRequest, 4);
+      expect(sliced.items).toBe(25);
+      expect(names(sliced.body)).toEqual(names(whole.body));
+      expect(sliced.body.length).toBeGreaterThan(whole.body.length); // resource and scope repeated in each slice
+    }
   });
 });

@@ -2,7 +2,9 @@
 // of spans would otherwise be a single long task that holds up every request arriving meanwhile.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { splitBatch } from '../pdata/merge.js';
-import type { Signal, SignalData } from '../pdata/model.js';
+import type { Signal, SignalData, TracesData } from '../pdata/model.js';
+import { tracesRequestSizeHint } from '../pdata/proto-encode.js';
+import { ProtoWriter } from '../pdata/proto-writer.js';
 import type { ExportRequest } from './request.js';
 
 /**
@@ -14,24 +16,23 @@ export const ENCODE_SLICE_ITEMS = 512;
 /**
  * Encodes `data` as one request. A batch of more than `sliceItems` items is split into slices
  * (resources and scopes repeated in each slice that holds some of their items), each encoded on
- * its own event-loop turn; the encoded slices are concatenated, which protobuf reads as one
- * Export<Signal>ServiceRequest holding every resource — the backend still gets one request.
+ * its own event-loop turn into one writer, one after another: protobuf reads them as one
+ * Export<Signal>ServiceRequest holding every resource — the backend still gets one request, and
+ * the slices are never copied together. `encode`, given a writer, must append to it.
  */
 export async function encodeInSlices<S extends Signal>(
   signal: S,
   data: SignalData[S],
-  encode: (signal: S, data: SignalData[S]) => ExportRequest,
+  encode: (signal: S, data: SignalData[S], w?: ProtoWriter) => ExportRequest,
   sliceItems = ENCODE_SLICE_ITEMS,
 ): Promise<ExportRequest> {
   const slices = splitBatch(signal, data, sliceItems);
   if (slices.length === 1) return encode(signal, data);
-  const bodies: Uint8Array[] = [];
+  const w = new ProtoWriter(signal === 'traces' ? tracesRequestSizeHint(data as TracesData) : undefined);
   let items = 0;
   for (let i = 0; i < slices.length; i++) {
     if (i > 0) await nextTurn();
-    const req = encode(signal, slices[i]!);
-    bodies.push(req.body);
-    items += req.items;
+    items += encode(signal, slices[i]!, w).items;
   }
-  return { signal, items, body: Buffer.concat(bodies) };
+  return { signal, items, body: w.finish() };
 }

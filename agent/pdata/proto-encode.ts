@@ -15,10 +15,26 @@ import { LazySpan } from './lazy-span.js';
  * a null resource or scope is omitted; a status is written only when its code or message is set.
  */
 export function encodeTracesRequest(td: TracesData): Uint8Array {
-  // sized for ~1 KiB a span up front, so a large batch is not copied over and over as the buffer doubles
+  const w = new ProtoWriter(tracesRequestSizeHint(td));
+  writeTracesRequest(w, td);
+  return w.finish();
+}
+
+/**
+ * Room to reserve for the encoding of `td`: ~1 KiB a span, so a large batch is not copied over and
+ * over as the buffer doubles.
+ */
+export function tracesRequestSizeHint(td: TracesData): number {
   let spans = 0;
   for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
-  const w = new ProtoWriter(Math.max(16384, spans * 1024));
+  return Math.max(16384, spans * 1024);
+}
+
+/**
+ * Writes `td` as an ExportTraceServiceRequest at the writer's position. Writing several after one
+ * another makes one request holding all their resources (a repeated field's entries add up).
+ */
+export function writeTracesRequest(w: ProtoWriter, td: TracesData): void {
   for (const rs of td.resourceSpans) {
     w.uint32(0x0a);
     const mr = w.fork(3);
@@ -34,7 +50,6 @@ export function encodeTracesRequest(td: TracesData): Uint8Array {
     writeStringField(w, 0x1a, rs.schemaUrl);
     w.ldelim(mr);
   }
-  return w.finish();
 }
 
 /**
@@ -57,13 +72,24 @@ export function encodeSpanGroup(w: ProtoWriter, spans: readonly Span[]): Uint8Ar
 /** Encodes an OTLP ExportMetricsServiceRequest (same default rules as {@link encodeTracesRequest}). */
 export function encodeMetricsRequest(md: MetricsData): Uint8Array {
   const w = new ProtoWriter();
-  for (const rm of md.resourceMetrics) writeResourceMetrics(w, rm);
+  writeMetricsRequest(w, md);
   return w.finish();
+}
+
+/** Writes `md` as an ExportMetricsServiceRequest at the writer's position (see {@link writeTracesRequest}). */
+export function writeMetricsRequest(w: ProtoWriter, md: MetricsData): void {
+  for (const rm of md.resourceMetrics) writeResourceMetrics(w, rm);
 }
 
 /** Encodes an OTLP ExportLogsServiceRequest; a null body is omitted. */
 export function encodeLogsRequest(ld: LogsData): Uint8Array {
   const w = new ProtoWriter();
+  writeLogsRequest(w, ld);
+  return w.finish();
+}
+
+/** Writes `ld` as an ExportLogsServiceRequest at the writer's position (see {@link writeTracesRequest}). */
+export function writeLogsRequest(w: ProtoWriter, ld: LogsData): void {
   for (const rl of ld.resourceLogs) {
     w.uint32(0x0a);
     const mr = w.fork(3);
@@ -79,7 +105,6 @@ export function encodeLogsRequest(ld: LogsData): Uint8Array {
     writeStringField(w, 0x1a, rl.schemaUrl);
     w.ldelim(mr);
   }
-  return w.finish();
 }
 
 function writeSpan(w: ProtoWriter, s: Span): void {

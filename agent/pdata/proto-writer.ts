@@ -2,6 +2,15 @@
 
 const TWO_32 = 4294967296;
 
+/**
+ * A Uint8Array of `n` bytes not zeroed first (a writer fills every byte up to its position before
+ * anything reads them): encoding a batch of megabytes no longer starts by clearing them. A plain
+ * Uint8Array, so `slice` copies (a Buffer's would not).
+ */
+function uninitialized(n: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+}
+
 /** Bytes a varint of the non-negative 32-bit value `v` takes. */
 export function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -22,7 +31,7 @@ export class ProtoWriter {
 
   /** @param initialSize first buffer size in bytes (default 16 KiB) */
   constructor(initialSize = 16384) {
-    this.buf = new Uint8Array(initialSize);
+    this.buf = uninitialized(initialSize);
     this.view = new DataView(this.buf.buffer);
   }
 
@@ -31,7 +40,7 @@ export class ProtoWriter {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = uninitialized(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
