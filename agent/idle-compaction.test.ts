@@ -1,7 +1,7 @@
 // The one heap compaction after start-up: only when the process stayed idle, never under load.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../test/kit/fake-clock.js';
-import { IDLE_COMPACTION_DELAY_MS, IDLE_CPU_US, scheduleIdleCompaction } from './idle-compaction.js';
+import { FAVOUR_MEMORY_MS, IDLE_COMPACTION_DELAY_MS, IDLE_CPU_US, scheduleIdleCompaction } from './idle-compaction.js';
 
 describe('idle compaction after start-up', () => {
   it('runs one full collection when the process used little CPU since start-up', async () => {
@@ -9,14 +9,22 @@ describe('idle compaction after start-up', () => {
     let cpu = 1_000_000;
     let collections = 0;
     const outcomes: boolean[] = [];
-    scheduleIdleCompaction(clock, () => cpu, () => { collections++; }, (ran) => outcomes.push(ran));
+    const favour: boolean[] = [];
+    scheduleIdleCompaction(clock, () => cpu, () => { collections++; }, (ran) => outcomes.push(ran), (on) => favour.push(on));
     cpu += IDLE_CPU_US / 2;
     await clock.advance(IDLE_COMPACTION_DELAY_MS - 1);
     expect(collections).toBe(0);
+    expect(favour).toEqual([]);
     await clock.advance(1);
     expect(collections).toBe(1);
+    expect(favour).toEqual([true]); // V8 favours memory from the compaction on, so its reducer gives pages back
+    await clock.advance(FAVOUR_MEMORY_MS - 1);
+    expect(favour).toEqual([true]);
+    await clock.advance(1);
+    expect(favour).toEqual([true, false]); // and no longer: load that comes later gets the normal heap sizing
     await clock.advance(60_000);
     expect(collections).toBe(1);
+    expect(favour).toEqual([true, false]);
     expect(outcomes).toEqual([true]);
   });
 
@@ -25,10 +33,12 @@ describe('idle compaction after start-up', () => {
     let cpu = 0;
     let collections = 0;
     const outcomes: boolean[] = [];
-    scheduleIdleCompaction(clock, () => cpu, () => { collections++; }, (ran) => outcomes.push(ran));
+    const favour: boolean[] = [];
+    scheduleIdleCompaction(clock, () => cpu, () => { collections++; }, (ran) => outcomes.push(ran), (on) => favour.push(on));
     cpu += IDLE_CPU_US;
-    await clock.advance(IDLE_COMPACTION_DELAY_MS);
+    await clock.advance(IDLE_COMPACTION_DELAY_MS + FAVOUR_MEMORY_MS);
     expect(collections).toBe(0);
+    expect(favour).toEqual([]);
     expect(outcomes).toEqual([false]);
   });
 
@@ -39,5 +49,6 @@ describe('idle compaction after start-up', () => {
     await clock.advance(IDLE_COMPACTION_DELAY_MS);
     expect(outcomes).toEqual([true]);
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+    await clock.advance(FAVOUR_MEMORY_MS); // V8's own setting withdrawn again (it is process-wide)
   });
 });
