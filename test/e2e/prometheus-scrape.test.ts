@@ -100,7 +100,9 @@ describe('Prometheus scraping the agent', { timeout: 30_000 }, () => {
   });
 
   it('a counter rate(), a histogram_quantile() and target_info', async () => {
-    const rate = await prom!.eventually('rate(app_orders_total{job="shop/checkout",instance="pod-1"}[3s])', (x) => one(x) > 0);
+    // the first windows after start-up hold one or two scrapes only, and their extrapolation runs low;
+    // once three scrapes are in, the rate is the app's 100 orders/s
+    const rate = await prom!.eventually('rate(app_orders_total{job="shop/checkout",instance="pod-1"}[3s])', (x) => one(x) > 50);
     expect(one(rate)).toBeGreaterThan(50);
     expect(one(rate)).toBeLessThan(200);
     const p75 = await prom!.eventually('histogram_quantile(0.75, app_latency_seconds_bucket{job="shop/checkout"})', (x) => x.length === 1);
