@@ -1,36 +1,48 @@
-// One heap compaction after start-up, only if the agent is idle: start-up (loading ~850 modules,
+// One heap compaction after start-up, only if the agent is idle: start-up (loading ~740 modules,
 // validating the config) leaves garbage and a grown young generation behind, which V8's memory
 // reducer gives back only some seconds later, or not at all when allocation is steady but slight.
-// An idle sidecar should be small at once; a busy one is left alone (a full collection under load
-// would only add a pause).
+// An idle sidecar should be small soon after start; a busy one is left alone (a full collection
+// under load would only add a pause).
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Clock, Timer } from './clock.js';
 
-/** How long after start-up the agent looks whether it is idle. */
-export const IDLE_COMPACTION_DELAY_MS = 2_000;
-/** CPU the process may have used in that time and still count as idle (timers, a scrape), in µs. */
-export const IDLE_CPU_US = 100_000;
+/**
+ * How long after start-up the agent looks whether it is idle: more than V8's 5 s allocation
+ * throughput window. V8 gives back the young generation that start-up grew (up to 2 × 16 MiB with
+ * --max-semi-space-size=16) only in a collection whose last ~5 s allocated little; a full collection
+ * 2 s after start-up, whose window still held start-up's allocations, left it grown (idle RSS
+ * ~12 MiB higher).
+ */
+export const IDLE_COMPACTION_DELAY_MS = 6_000;
+/** CPU the process may have used in that time and still count as idle (timers, a scrape), in µs: 5 % of a core. */
+export const IDLE_CPU_US = 300_000;
 
-/** The V8 full collection, obtained once without starting node with --expose-gc. */
-function fullGc(): () => void {
+/** V8's collection: a full one, or a scavenge with `{ type: 'minor' }`. */
+export type Gc = (options?: { type: 'minor' }) => void;
+
+/** V8's collection, obtained once without starting node with --expose-gc. */
+function v8Gc(): Gc {
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  const gc = runInNewContext('gc') as Gc;
   setFlagsFromString('--no-expose-gc');
   return gc;
 }
 
 /**
- * Schedules the check: `IDLE_COMPACTION_DELAY_MS` after now, if the process used less than
- * `IDLE_CPU_US` of CPU meanwhile, runs one full collection (`gc`, default V8's own, obtained only
- * then). Returns whether it ran, through `done`.
+ * Call at the end of start-up. Runs a scavenge at once: it closes start-up's allocations into their
+ * own sample, and takes the young generation growth that start-up's survivors are due, which the
+ * full collection would otherwise take instead of shrinking it. Then, `IDLE_COMPACTION_DELAY_MS`
+ * after now, if the process used less than `IDLE_CPU_US` of CPU meanwhile, runs one full
+ * collection. `gc` defaults to V8's own. Returns whether the full collection ran, through `done`.
  */
 export function scheduleIdleCompaction(clock: Clock, cpuUs: () => number = () => { const u = process.cpuUsage(); return u.user + u.system; },
-  gc?: () => void, done?: (ran: boolean) => void): Timer {
+  gc: Gc = v8Gc(), done?: (ran: boolean) => void): Timer {
+  gc({ type: 'minor' });
   const cpu0 = cpuUs();
   return clock.setTimeout(() => {
     const idle = cpuUs() - cpu0 < IDLE_CPU_US;
-    if (idle) (gc ?? fullGc())();
+    if (idle) gc();
     done?.(idle);
   }, IDLE_COMPACTION_DELAY_MS).unref();
 }
