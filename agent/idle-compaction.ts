@@ -1,4 +1,4 @@
-// One heap compaction after start-up, only if the agent is idle: start-up (loading ~740 modules,
+// One heap compaction after start-up, only if the agent is idle: start-up (loading the modules,
 // validating the config) leaves garbage and a grown young generation behind, which V8's memory
 // reducer gives back only some seconds later, or not at all when allocation is steady but slight.
 // An idle sidecar should be small soon after start; a busy one is left alone (a full collection
