@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process-flags.js';
+import { AGENT_ENTRY, AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/process-flags.js';
 
 export interface Target { name: string; address: string; pid: number; stop(): Promise<void> }
 
@@ -46,8 +46,9 @@ export async function startNullSink(): Promise<Target> {
 }
 
 /**
- * Starts the built agent with a traces pipeline given as YAML fragments; `{grpc}`/`{http}`/`{tel}`/`{dir}`
- * in the fragment are replaced by free ports and a temp folder. Resolves once /readyz answers 200.
+ * Starts the built agent (the bundle, which `npm start` and the image run) with a traces pipeline given
+ * as YAML fragments; `{grpc}`/`{http}`/`{tel}`/`{dir}` in the fragment are replaced by free ports and
+ * a temp folder. Resolves once /readyz answers 200.
  */
 export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.ProcessEnv = {}, flags: readonly string[] = AGENT_NODE_FLAGS): Promise<Target & { telemetry: string; readyMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'outrider-bench-'));
@@ -55,7 +56,7 @@ export async function startAgent(name: string, yaml: string, extraEnv: NodeJS.Pr
   const text = yaml.replaceAll('{grpc}', String(grpc)).replaceAll('{http}', String(http)).replaceAll('{tel}', String(tel)).replaceAll('{dir}', dir);
   const file = join(dir, 'config.yaml');
   writeFileSync(file, text);
-  const child = spawn(process.execPath, [...flags, dist('../agent/cli.js'), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...AGENT_ENV, ...extraEnv } });
+  const child = spawn(process.execPath, [...flags, dist(`../../${AGENT_ENTRY}`), 'run', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...AGENT_ENV, ...extraEnv } });
   const telemetry = `127.0.0.1:${tel}`;
   const t0 = Date.now();
   for (;;) {

@@ -1,6 +1,7 @@
 // The image's dependency closure runs the agent: the production node_modules (dev dependencies
 // pruned, then trimmed by scripts/trim-production.sh exactly as the Dockerfile does) plus dist/
-// start the agent with every traces processor, it answers /readyz and takes OTLP/HTTP.
+// start the agent from the bundle the image runs, with every traces processor (each in its own
+// chunk); it answers /readyz and takes OTLP/HTTP.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../kit/config.js';
 import { freePort } from '../kit/ports.js';
 import { waitFor200 } from '../kit/agent-process.js';
+import { AGENT_ENTRY } from '../../agent/process-flags.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -27,7 +29,7 @@ describe('production closure', () => {
     const [http, telemetry] = [await freePort(), await freePort()];
     const config = readFileSync(join(root, 'config/examples/full.yaml'), 'utf8');
     writeFileSync(join(app, 'outrider.yaml'), config);
-    const child = spawn(process.execPath, ['dist/agent/cli.js', 'run', '--config', 'outrider.yaml'], {
+    const child = spawn(process.execPath, [AGENT_ENTRY, 'run', '--config', 'outrider.yaml'], {
       cwd: app,
       env: { PATH: process.env.PATH, NODE_ENV: 'production', OUTRIDER_STORAGE_PATH: join(app, 'data/outrider.db'), OUTRIDER_OTLP_GRPC: '127.0.0.1:0', OUTRIDER_OTLP_HTTP: `127.0.0.1:${http}`, OUTRIDER_TELEMETRY: `127.0.0.1:${telemetry}`, JAEGER_ENDPOINT: '127.0.0.1:9' },
       stdio: ['ignore', 'pipe', 'pipe'],

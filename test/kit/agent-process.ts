@@ -16,8 +16,9 @@ export interface AgentProcess {
   exited: Promise<number | string>;
 }
 
-export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, CLI, ...args], { env: { ...process.env, ...AGENT_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `entry` (default {@link CLI}) with `args`, the production node flags and env plus `env`. */
+export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}, entry: string = CLI): AgentProcess {
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...args], { env: { ...process.env, ...AGENT_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => { out += c; });
   child.stderr!.on('data', (c) => { out += c; });
