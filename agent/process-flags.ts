@@ -13,14 +13,8 @@ export const AGENT_ENTRY = 'dist/bundle/cli.js';
  * A young generation of up to 16 MiB per semi-space: ~10 % less CPU per span under load than 2 MiB
  * (fewer scavenges, each copying the few spans still in flight). It grows only under load; the
  * start-up growth is given back by the idle compaction (idle-compaction.ts), so idle RSS is the same.
- *
- * An old generation of at least 128 MiB before V8 starts marking it: V8 begins a major collection
- * once the old generation's headroom is smaller than the young generation (32 MiB here), and with
- * a few tens of MiB live that held true after every collection — a full mark about once a second
- * at 10,000 spans/s. With the floor, 3–4 in the same time (~8 % less CPU at 10,000 spans/s in an
- * interleaved A/B). Memory is taken only as the heap grows; idle RSS is the same.
  */
-export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--initial-old-space-size=128'];
+export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
 
 /**
  * glibc malloc: two arenas instead of one per thread (several MiB less resident memory), and
