@@ -8,15 +8,20 @@ function recordingGc(calls: string[]): Gc {
   return (options) => { calls.push(options?.type === 'minor' ? 'minor' : 'full'); };
 }
 
+/** A fake clock, a CPU reading starting at `cpu`, and the collections and outcomes recorded. */
+function setup(cpu: number) {
+  const clock = new FakeClock();
+  const state = { cpu, calls: [] as string[], outcomes: [] as boolean[] };
+  scheduleIdleCompaction(clock, () => state.cpu, recordingGc(state.calls), (ran) => state.outcomes.push(ran));
+  return { clock, state };
+}
+
 describe('idle compaction after start-up', () => {
   it('scavenges at once, then runs one full collection when the process used little CPU since start-up', async () => {
-    const clock = new FakeClock();
-    let cpu = 1_000_000;
-    const calls: string[] = [];
-    const outcomes: boolean[] = [];
-    scheduleIdleCompaction(clock, () => cpu, recordingGc(calls), (ran) => outcomes.push(ran));
+    const { clock, state } = setup(1_000_000);
+    const { calls, outcomes } = state;
     expect(calls).toEqual(['minor']);
-    cpu += IDLE_CPU_US / 2;
+    state.cpu += IDLE_CPU_US / 2;
     await clock.advance(IDLE_COMPACTION_DELAY_MS - 1);
     expect(calls).toEqual(['minor']);
     await clock.advance(1);
@@ -27,12 +32,9 @@ describe('idle compaction after start-up', () => {
   });
 
   it('leaves a busy agent alone (data arriving right after start)', async () => {
-    const clock = new FakeClock();
-    let cpu = 0;
-    const calls: string[] = [];
-    const outcomes: boolean[] = [];
-    scheduleIdleCompaction(clock, () => cpu, recordingGc(calls), (ran) => outcomes.push(ran));
-    cpu += IDLE_CPU_US;
+    const { clock, state } = setup(0);
+    const { calls, outcomes } = state;
+    state.cpu += IDLE_CPU_US;
     await clock.advance(IDLE_COMPACTION_DELAY_MS);
     expect(calls).toEqual(['minor']);
     expect(outcomes).toEqual([false]);

@@ -1,8 +1,8 @@
 // An export request: one batch of one signal, already encoded as an OTLP Export<Signal>ServiceRequest.
 import { itemCount } from '../pdata/count.js';
 import type { Signal, SignalData } from '../pdata/model.js';
-import { encodeLogsRequest, encodeMetricsRequest, encodeTracesRequest, writeLogsRequest, writeMetricsRequest, writeTracesRequest } from '../pdata/proto-encode.js';
-import type { ProtoWriter } from '../pdata/proto-writer.js';
+import { requestSizeHint, writeRequest } from '../pdata/proto-encode.js';
+import { ProtoWriter } from '../pdata/proto-writer.js';
 import { decodeRequest } from '../pdata/proto-decode.js';
 import { splitBatch } from '../pdata/merge.js';
 
@@ -21,19 +21,10 @@ export interface ExportRequest {
  * buffer, valid until it next grows.
  */
 export function encodeRequest<S extends Signal>(signal: S, data: SignalData[S], w?: ProtoWriter): ExportRequest {
-  const items = itemCount(signal, data);
-  if (w) {
-    const start = w.pos;
-    if (signal === 'traces') writeTracesRequest(w, data as SignalData['traces']);
-    else if (signal === 'metrics') writeMetricsRequest(w, data as SignalData['metrics']);
-    else writeLogsRequest(w, data as SignalData['logs']);
-    return { signal, items, body: w.buf.subarray(start, w.pos) };
-  }
-  let body: Uint8Array;
-  if (signal === 'traces') body = encodeTracesRequest(data as SignalData['traces']);
-  else if (signal === 'metrics') body = encodeMetricsRequest(data as SignalData['metrics']);
-  else body = encodeLogsRequest(data as SignalData['logs']);
-  return { signal, items, body };
+  const out = w ?? new ProtoWriter(requestSizeHint(signal, data));
+  const start = out.pos;
+  writeRequest(out, signal, data);
+  return { signal, items: itemCount(signal, data), body: w ? out.buf.subarray(start, out.pos) : out.finish() };
 }
 
 /**

@@ -2,8 +2,8 @@
 // of spans would otherwise be a single long task that holds up every request arriving meanwhile.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { splitBatch } from '../pdata/merge.js';
-import type { Signal, SignalData, TracesData } from '../pdata/model.js';
-import { tracesRequestSizeHint } from '../pdata/proto-encode.js';
+import type { Signal, SignalData } from '../pdata/model.js';
+import { requestSizeHint } from '../pdata/proto-encode.js';
 import { ProtoWriter } from '../pdata/proto-writer.js';
 import type { ExportRequest } from './request.js';
 
@@ -28,7 +28,7 @@ export async function encodeInSlices<S extends Signal>(
 ): Promise<ExportRequest> {
   const slices = splitBatch(signal, data, sliceItems);
   if (slices.length === 1) return encode(signal, data);
-  const w = new ProtoWriter(signal === 'traces' ? tracesRequestSizeHint(data as TracesData) : undefined);
+  const w = new ProtoWriter(requestSizeHint(signal, data));
   let items = 0;
   for (let i = 0; i < slices.length; i++) {
     if (i > 0) await nextTurn();

@@ -1,5 +1,5 @@
 // Protobuf encoders for OTLP export requests and responses (and google.rpc.Status) from the model.
-import type { LogRecord, LogsData, MetricsData, Span, TracesData } from './model.js';
+import type { LogRecord, LogsData, MetricsData, Signal, SignalData, Span, TracesData } from './model.js';
 import { decodeTop } from './proto-decode-common.js';
 import {
   writeAnyValue, writeBytesField, writeFixed64Field, writeInt32Field, writeKeyValues, writeResource, writeScope,
@@ -24,7 +24,7 @@ export function encodeTracesRequest(td: TracesData): Uint8Array {
  * Room to reserve for the encoding of `td`: ~1 KiB a span, so a large batch is not copied over and
  * over as the buffer doubles.
  */
-export function tracesRequestSizeHint(td: TracesData): number {
+function tracesRequestSizeHint(td: TracesData): number {
   let spans = 0;
   for (const rs of td.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
   return Math.max(16384, spans * 1024);
@@ -67,6 +67,18 @@ export function encodeSpanGroup(w: ProtoWriter, spans: readonly Span[]): Uint8Ar
   w.ldelim(ms);
   w.ldelim(mr);
   return w.buf.slice(0, w.pos);
+}
+
+/** Room to reserve for the encoding of `data`: ~1 KiB a span for traces, the writer's default otherwise. */
+export function requestSizeHint<S extends Signal>(signal: S, data: SignalData[S]): number | undefined {
+  return signal === 'traces' ? tracesRequestSizeHint(data as TracesData) : undefined;
+}
+
+/** Writes `data` as an Export<Signal>ServiceRequest at the writer's position (see {@link writeTracesRequest}). */
+export function writeRequest<S extends Signal>(w: ProtoWriter, signal: S, data: SignalData[S]): void {
+  if (signal === 'traces') writeTracesRequest(w, data as TracesData);
+  else if (signal === 'metrics') writeMetricsRequest(w, data as MetricsData);
+  else writeLogsRequest(w, data as LogsData);
 }
 
 /** Encodes an OTLP ExportMetricsServiceRequest (same default rules as {@link encodeTracesRequest}). */
