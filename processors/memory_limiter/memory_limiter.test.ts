@@ -155,6 +155,7 @@ describe('memory_limiter', () => {
         admission.release(request(1));
         await expect(ml.consume(spans())).resolves.toBeUndefined();
         expect(admission.pressure()).toBe(false);
+        expect(await settings.render()).toMatch(new RegExp(`outrider_memory_limiter_memory_in_use_bytes\\{[^}]*processor="memory_limiter"[^}]*\\} ${97 * MIB}\n`));
         const gcs = mem.gcs;
         for (let i = 0; i < 5; i++) {                       // later ticks and admissions, RSS still at 150 MiB
           await settings.clock.advance(1000);
