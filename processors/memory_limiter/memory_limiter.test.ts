@@ -3,9 +3,27 @@ import { makeTraces } from '../../test/kit/gen.js';
 import { testHost, testSettings } from '../../test/kit/settings.js';
 import { memoryLimiterConfigSchema } from './config.js';
 import { ADMISSION, Admission } from '../../agent/admission.js';
-import { limitsOf, MemoryLimiter, REQUEST_EXPANSION, RSS_MAX_AGE_MS } from './memory_limiter.js';
+import { limitsOf, MemoryLimiter, REOPEN_BELOW, REQUEST_EXPANSION, RSS_MAX_AGE_MS } from './memory_limiter.js';
+import type { HeapReading } from './memory-in-use.js';
 
 const MIB = 1024 * 1024;
+/**
+ * A fake process: RSS, and how much of it is held but not used — heap pages V8 keeps free
+ * (`v8Free`) and blocks the C allocator keeps after they were freed (`mallocFree`); `native` is the
+ * native memory in use outside V8's heap and external memory (20 MiB unless set).
+ */
+interface FakeMemory {
+  rss: number; v8Free: number; mallocFree: number; external: number; native: number; gcs: number; reads: number;
+  /** What a full collection does to the fake process. */
+  collect?: () => void;
+}
+function fakeMemory(rssMib: number): FakeMemory {
+  return { rss: rssMib * MIB, v8Free: 0, mallocFree: 0, external: 0, native: 20 * MIB, gcs: 0, reads: 0 };
+}
+/** V8's heap statistics of the fake process: RSS = V8's resident heap + external + native + mallocFree. */
+function heapOf(mem: FakeMemory): HeapReading {
+  return { resident: mem.rss - mem.native - mem.mallocFree - mem.external, free: mem.v8Free, external: mem.external };
+}
 
 describe('memory_limiter', () => {
   it('computes soft and hard limits like the Collector', () => {
@@ -19,7 +37,7 @@ describe('memory_limiter', () => {
     let passed = 0;
     const settings = testSettings('memory_limiter', 'traces');
     const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 400, spike_limit_mib: 80 }), 'traces',
-      { consume: async () => { passed++; } }, () => rss);
+      { consume: async () => { passed++; } }, () => rss, () => {}, () => ({ resident: rss, free: 0, external: 0 }));
     await ml.start(settings.host);
     await ml.consume(makeTraces(2));
     rss = 350 * MIB;
@@ -37,11 +55,11 @@ describe('memory_limiter', () => {
   describe('admission before decoding', () => {
     /** A limiter (limit 160 MiB, spike 32: soft 128) over a fake RSS, published on an Admission as the agent wires it. */
     async function limiter(rssMib: number) {
-      const mem = { rss: rssMib * MIB, gcs: 0, reads: 0 };
+      const mem = fakeMemory(rssMib);
       const admission = new Admission();
       const settings = testSettings('memory_limiter', 'traces');
       const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces',
-        { consume: async () => {} }, () => { mem.reads++; return mem.rss; }, () => { mem.gcs++; });
+        { consume: async () => {} }, () => { mem.reads++; return mem.rss; }, () => { mem.gcs++; mem.collect?.(); }, () => heapOf(mem));
       await ml.start(testHost([[ADMISSION, admission]]));
       return { mem, admission, ml, settings };
     }
@@ -85,11 +103,11 @@ describe('memory_limiter', () => {
       mem.rss = 150 * MIB;                                // grows, but nothing admitted since could account for it ...
       expect(admission.admit(request(20))).toBe(true);    // ... 100 + 1 + 20 < 128: the reading serves (for up to 50 ms)
       expect(mem.reads).toBe(atStart + 1);
-      expect(admission.admit(request(10))).toBe(false);   // 100 + 21 + 10 ≥ 128: read again, 150 is above the soft limit
-      expect(mem.reads).toBe(atStart + 2);
+      expect(admission.admit(request(10))).toBe(false);   // 100 + 21 + 10 ≥ 128: read again, 150 is above the soft limit ...
+      expect(mem.reads).toBe(atStart + 3);                // ... and in use: a GC is asked for, and memory read once more after it
       mem.rss = 100 * MIB;
       expect(admission.admit(request(1))).toBe(true);     // above the soft limit at the last reading: read at once, intake reopens
-      expect(mem.reads).toBe(atStart + 3);
+      expect(mem.reads).toBe(atStart + 4);
       await ml.shutdown();
     });
 
@@ -115,6 +133,95 @@ describe('memory_limiter', () => {
       expect(admission.admit(1)).toBe(true);
       expect(admission.pressure()).toBe(false);
       await ml.shutdown();
+    });
+
+    describe('from the soft limit on, judges the memory in use rather than RSS', () => {
+      const spans = () => ({ resourceSpans: [] });
+
+      it('reopens admissions and pipeline intake once the memory in use falls, although RSS stays above the soft limit', async () => {
+        const { mem, admission, ml, settings } = await limiter(100); // soft limit 128 MiB; native memory 20 MiB
+        mem.rss = 150 * MIB;                                // a backlog: 30 MiB of buffers, 100 MiB of V8 heap in use
+        mem.external = 30 * MIB;
+        await settings.clock.advance(1000);                 // a tick
+        expect(mem.gcs).toBe(1);
+        expect(admission.admit(1)).toBe(false);
+        await expect(ml.consume(spans())).rejects.toMatchObject({ code: 'DATA_REFUSED' });
+        // The backlog drains and the process keeps what it freed: RSS does not move. V8 keeps 25 MiB
+        // of free pages, the C allocator 28 MiB of freed buffers: 97 MiB in use.
+        mem.external = 2 * MIB;
+        mem.mallocFree = 28 * MIB;
+        mem.v8Free = 25 * MIB;
+        expect(admission.admit(request(1))).toBe(true);
+        admission.release(request(1));
+        await expect(ml.consume(spans())).resolves.toBeUndefined();
+        expect(admission.pressure()).toBe(false);
+        expect(await settings.render()).toMatch(new RegExp(`outrider_memory_limiter_memory_in_use_bytes\\{[^}]*processor="memory_limiter"[^}]*\\} ${97 * MIB}\n`));
+        const gcs = mem.gcs;
+        for (let i = 0; i < 5; i++) {                       // later ticks and admissions, RSS still at 150 MiB
+          await settings.clock.advance(1000);
+          expect(admission.admit(request(1))).toBe(true);
+          admission.release(request(1));
+          await expect(ml.consume(spans())).resolves.toBeUndefined();
+        }
+        expect(mem.gcs).toBe(gcs);                          // memory in use is under the limit: no collection asked for
+        await ml.shutdown();
+      });
+
+      it('refuses while the memory in use stays high, collecting at most every 100 ms; judges the hard limit on the memory in use', async () => {
+        const { mem, admission, ml, settings } = await limiter(100);
+        mem.rss = 150 * MIB;
+        mem.v8Free = 2 * MIB;
+        mem.collect = () => { mem.v8Free = 5 * MIB; };      // a collection frees little: 145 MiB in use
+        ml.check();
+        expect(mem.gcs).toBe(1);
+        for (let i = 0; i < 10; i++) {
+          await settings.clock.advance(50);
+          expect(admission.admit(1)).toBe(false);
+          await expect(ml.consume(spans())).rejects.toMatchObject({ code: 'DATA_REFUSED' });
+        }
+        expect(mem.gcs).toBe(6);                             // 500 ms: one at the tick, then one every 100 ms
+        mem.collect = () => { mem.v8Free = 53 * MIB; };     // now the load has stopped: 97 MiB in use after a collection
+        await settings.clock.advance(100);
+        expect(admission.admit(request(60))).toBe(true);    // 97 + 60 ≤ 160, although RSS (150) + 60 is not
+        expect(admission.admit(request(5))).toBe(false);    // 97 + 60 + 5 > 160
+        await ml.shutdown();
+      });
+
+      it('does not flap at the boundary: once refusing, reopens only under 95 % of the soft limit', async () => {
+        const { mem, admission, ml, settings } = await limiter(100); // soft 128, reopens under 121.6 MiB
+        expect(REOPEN_BELOW).toBe(0.95);
+        mem.rss = 150 * MIB;                                // RSS stays above the soft limit throughout
+        const inUse = async (mib: number) => { mem.v8Free = mem.rss - mib * MIB; await settings.clock.advance(RSS_MAX_AGE_MS); };
+        const steps: Array<[number, boolean]> = [[130, false], [125, false], [122, false], [121, true], [125, true], [127, true], [128, false], [124, false], [120, true]];
+        const seen: Array<[number, boolean]> = [];
+        for (const [mib] of steps) {
+          await inUse(mib);
+          const admitted = admission.admit(1);
+          if (admitted) admission.release(1);
+          seen.push([mib, admitted]);
+          expect(admission.pressure()).toBe(!admitted);
+        }
+        expect(seen).toEqual(steps);
+        await ml.shutdown();
+      });
+
+      it('takes the native baseline only while RSS is under the soft limit: native memory in use counts, freed blocks kept above the limit do not', async () => {
+        const { mem, admission, ml, settings } = await limiter(100);
+        mem.external = 10 * MIB;                            // under the soft limit, native memory grows by 15 MiB (in use)
+        mem.native = 35 * MIB;
+        mem.rss = 115 * MIB;
+        await settings.clock.advance(1000);                 // a tick takes it as the baseline (35 MiB)
+        mem.rss = 140 * MIB;                                // above the soft limit: V8's heap in use grows by 25 MiB ...
+        await settings.clock.advance(1000);
+        expect(admission.admit(1)).toBe(false);             // ... 140 MiB in use
+        mem.external = 0;                                   // the buffers are freed, and kept by the allocator
+        mem.mallocFree = 10 * MIB;
+        await settings.clock.advance(1000);
+        expect(admission.admit(1)).toBe(false);             // 130 MiB in use: the native memory taken under the limit counts
+        mem.v8Free = 10 * MIB;
+        expect(admission.admit(1)).toBe(true);              // 120 MiB in use: the 10 MiB kept by the allocator above the limit do not
+        await ml.shutdown();
+      });
     });
   });
 });

@@ -91,7 +91,7 @@ describe('tail_sampling fallback to head sampling under memory pressure', () => 
     const MIB = 1024 * 1024;
     let rss = 100 * MIB;
     const settings = testSettings('memory_limiter', 'traces');
-    const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces', p, () => rss, () => {});
+    const ml = new MemoryLimiter(settings, memoryLimiterConfigSchema.parse({ limit_mib: 160, spike_limit_mib: 32 }), 'traces', p, () => rss, () => {}, () => ({ resident: rss, free: 0, external: 0 }));
     await ml.start(testHost([[ADMISSION, admission]]));
     rss = 140 * MIB; // soft limit 128, hard 160
     ml.check();
