@@ -37,5 +37,5 @@ USER 10001:10001
 EXPOSE 4317 4318 9464 13133
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "--max-semi-space-size=16", "dist/bundle/cli.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=16", "--heap-growing-percent=300", "dist/bundle/cli.js"]
 CMD ["run"]
