@@ -19,7 +19,7 @@ export const AGENT_ENTRY = 'dist/bundle/cli.js';
  * (~26 MiB: series, tail-sampling state) and its garbage comes slowly, yet with a limit only ~26 MiB
  * above it V8 kept marking nearly all the time: at 10,000 spans/s through the full pipeline, a full
  * collection every ~1.2 s, whose concurrent marking alone took ~100 ms of a helper thread each. With
- * 4×: one every ~4 s; 7 interleaved runs, median CPU 29.9 → 27.7 % of a core, RSS ~200 → ~220 MiB.
+ * 4×: one every ~4 s; 7 interleaved runs, median CPU 30.0 → 27.7 % of a core, RSS ~200 → ~220 MiB.
  * The memory_limiter bounds the growth where memory is short: from its soft limit on it asks V8 for
  * a collection and judges the memory in use, garbage collected.
  */
