@@ -4,8 +4,10 @@
 // An idle sidecar should be small soon after start; a busy one is left alone (a full collection
 // under load would only add a pause).
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Clock, Timer } from './clock.js';
+import { v8Gc, type Gc } from './v8-gc.js';
+
+export type { Gc } from './v8-gc.js';
 
 /**
  * How long after start-up the agent looks whether it is idle: more than V8's 5 s allocation
@@ -18,18 +20,14 @@ export const IDLE_COMPACTION_DELAY_MS = 6_000;
 /** CPU the process may have used in that time and still count as idle (timers, a scrape), in µs: 5 % of a core. */
 export const IDLE_CPU_US = 300_000;
 
-/** V8's collection: a full one, or a scavenge with `{ type: 'minor' }`. */
-export type Gc = (options?: { type: 'minor' }) => void;
-
 /**
- * V8's collection, obtained once without starting node with --expose-gc. A full one runs under
- * --optimize-for-size, set for its duration only: it then also gives back at once the heap pages
- * (~2–3 MiB) that V8 otherwise releases only when its memory reducer runs, some 8 s later.
+ * V8's collection (see v8-gc.ts), a full one run under --optimize-for-size, set for its duration
+ * only: it then also gives back at once the heap pages (~2–3 MiB) that V8 otherwise releases only
+ * when its memory reducer runs, some 8 s later. Does nothing where V8's collection is not to be had.
  */
-function v8Gc(): Gc {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as Gc;
-  setFlagsFromString('--no-expose-gc');
+function compactingGc(): Gc {
+  const gc = v8Gc();
+  if (!gc) return () => {};
   return (options) => {
     if (options) return gc(options);
     setFlagsFromString('--optimize-for-size');
@@ -49,7 +47,7 @@ function v8Gc(): Gc {
  * collection. `gc` defaults to V8's own. Returns whether the full collection ran, through `done`.
  */
 export function scheduleIdleCompaction(clock: Clock, cpuUs: () => number = () => { const u = process.cpuUsage(); return u.user + u.system; },
-  gc: Gc = v8Gc(), done?: (ran: boolean) => void): Timer {
+  gc: Gc = compactingGc(), done?: (ran: boolean) => void): Timer {
   gc({ type: 'minor' });
   const cpu0 = cpuUs();
   return clock.setTimeout(() => {

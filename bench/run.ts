@@ -195,7 +195,7 @@ async function steadyFigures(yaml: string, fullSpansPerSec: number): Promise<{ h
       const t0 = Date.now();
       const at10k = await runSteadyLoad(agent.address, 10_000, SECONDS * 2);
       cpu.push((cpuSeconds(agent.pid) - cpu0) / ((Date.now() - t0) / 1000));
-      refused += at10k.refused;
+      refused += at10k.refused; // every round's: a refusal in any of them shows
     }
     const sinkP99Ms = median(sinkP99);
     const p99Ms = median(p99);

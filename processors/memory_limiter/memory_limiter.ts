@@ -15,7 +15,7 @@ import { errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import type { Signal, SignalData } from '../../agent/pdata/model.js';
 import type { MemoryLimiterConfig } from './config.js';
-import { gcFunction } from './gc-hint.js';
+import { v8Gc } from '../../agent/v8-gc.js';
 import { inUseBytes, nativeBytes, readHeap, type HeapReading } from './memory-in-use.js';
 
 const MIB = 1024 * 1024;
@@ -101,7 +101,7 @@ export class MemoryLimiter<S extends Signal> implements Component, Consumer<Sign
     /** Resident set size in bytes; injectable for tests. */
     private readonly measure: () => number = () => process.memoryUsage.rss(),
     /** Asks for a full garbage collection; injectable for tests. */
-    private readonly gc: (() => void) | undefined = gcFunction(),
+    private readonly gc: (() => void) | undefined = v8Gc(),
     /** V8's heap and external memory in bytes; injectable for tests. */
     private readonly heap: () => HeapReading = readHeap,
   ) {
