@@ -27,8 +27,8 @@ await build({
   // ES module builds where a package has them: what it does not use is left out
   mainFields: ['module', 'main'],
   // loaded from node_modules at run time: a native addon, and packages their users require only
-  // when needed (fastify's schema compilers and inject(), grpc-js's channelz and ORCA loaders)
-  external: ['better-sqlite3', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request', '@grpc/proto-loader'],
+  // when needed (fastify's schema compilers and inject())
+  external: ['better-sqlite3', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'],
   // CommonJS dependencies call require() for node's own modules and the externals above
   banner: { js: "import{createRequire as __outriderRequire}from'node:module';const require=__outriderRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,6 +1,5 @@
 // OTLP/HTTP server: POST /v1/traces, /v1/metrics, /v1/logs in protobuf or JSON, gzip or not.
 import { lazySchemaCompilers } from '../../agent/fastify-lazy.js';
-import { gunzip, inflate } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { asOutriderError, errors, GrpcCode, OutriderError } from '../../agent/errors.js';
 import type { Signal } from '../../agent/pdata/model.js';
@@ -9,6 +8,7 @@ import { encodeExportResponse } from '../../agent/pdata/proto-encode.js';
 import { encodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { splitEndpoint } from '../../agent/endpoint.js';
 import type { OtlpHttpConfig } from './config.js';
+import { decompress } from './decompress.js';
 import { decodeBody, type Encoding, type Intake } from './intake.js';
 import { readTlsFiles } from '../../agent/tls-files.js';
 import { withTimeout } from '../../agent/clock.js';
@@ -23,24 +23,6 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 function encodingOf(req: FastifyRequest): Encoding {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith(JSON_TYPE) ? 'json' : 'protobuf';
-}
-
-/** Inflates a gzip or deflate body, refusing one that grows past the limit (a gzip bomb). */
-function decompress(body: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
-  const enc = (encoding ?? 'identity').trim().toLowerCase();
-  if (enc === 'identity' || enc === '') return Promise.resolve(body);
-  const fn = enc === 'gzip' || enc === 'x-gzip' ? gunzip : enc === 'deflate' ? inflate : undefined;
-  if (!fn) return Promise.reject(errors.unsupportedMedia(`unsupported Content-Encoding '${enc}' (use gzip, deflate or none)`));
-  return new Promise((resolve, reject) => {
-    fn(body, { maxOutputLength: limit }, (err, out) => {
-      if (!err) return resolve(out);
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-        reject(errors.tooLarge(`request body exceeds ${limit} bytes after decompression`));
-      } else {
-        reject(errors.invalidData(`invalid ${enc} body: ${err.message}`));
-      }
-    });
-  });
 }
 
 /** Maps fastify's own errors (body parsing, limits) into the catalogue. */

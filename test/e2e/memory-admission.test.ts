@@ -3,6 +3,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
+import { decodeRpcStatus } from '../../agent/pdata/rpc-status.js';
 import { GrpcCode } from '../../agent/errors.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import type { OtlpReceiver } from '../../receivers/otlp/otlp.js';
@@ -65,6 +66,9 @@ describe('memory_limiter admission', () => {
     const r = await grpcClient.export('traces', Buffer.alloc(24 * MIB));
     expect(r.code).toBe(GrpcCode.UNAVAILABLE);
     expect(r.details).toMatch(/memory/);
+    // a RetryInfo the sender's retry honours: google.rpc.Status in grpc-status-details-bin
+    const details = r.metadata?.get('grpc-status-details-bin')[0];
+    expect(decodeRpcStatus(details as Buffer)).toMatchObject({ code: GrpcCode.UNAVAILABLE, retryDelayMs: 1000 });
   });
 
   it('counts the refusals under reason="data_refused"', async () => {
