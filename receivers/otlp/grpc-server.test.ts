@@ -1,6 +1,9 @@
 // The OTLP/gRPC server at the HTTP/2 level: what it answers to calls a gRPC library would not send
 // (wrong method, media type, framing, encodings), deadlines, resets, and that it keeps serving.
+import { lookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,6 +14,8 @@ import { GrpcCode } from '../../agent/errors.js';
 import { framePrefix, frameMessage } from '../../agent/grpc/wire.js';
 import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
 import { sinkConfig } from '../../test/kit/config.js';
+import { makeTestCerts } from '../../test/kit/exporter-testing.js';
+import { createSink } from '../../test/kit/sink.js';
 import { makeTraces } from '../../test/kit/gen.js';
 import { until } from '../../test/kit/until.js';
 import type { OtlpReceiver } from './otlp.js';
@@ -204,5 +209,62 @@ describe('OTLP/gRPC server', () => {
     expect(count('invalid_data')).toBe(6);
     expect(count('timeout')).toBe(1);
     expect(count('aborted')).toBe(1);
+  });
+});
+
+describe('OTLP/gRPC server with TLS', () => {
+  it('serves TLS, and with client_ca_file takes only clients whose certificate that CA signed (a gRPC library client)', async () => {
+    const certs = makeTestCerts();
+    const config = sinkConfig({ processors: {} });
+    const sink = createSink();
+    (config.receivers.otlp.protocols as Record<string, Record<string, unknown>>).grpc!.tls = { cert_file: certs.serverCert, key_file: certs.serverKey, client_ca_file: certs.caFile };
+    const a = await Agent.start(config, { factories: [sink.factory] });
+    const target = a.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!.replace('127.0.0.1', 'localhost');
+    const ca = readFileSync(certs.caFile);
+    const exportWith = (creds: grpc.ChannelCredentials) => new Promise<number>((resolve) => {
+      const client = new grpc.Client(target, creds);
+      client.makeUnaryRequest(TRACES, (b: Buffer) => b, (b: Buffer) => b, request(2), new grpc.Metadata(), { deadline: Date.now() + 5000 }, (err) => {
+        client.close();
+        resolve(err ? err.code : 0);
+      });
+    });
+    try {
+      expect(await exportWith(grpc.credentials.createSsl(ca, readFileSync(certs.clientKey), readFileSync(certs.clientCert)))).toBe(GrpcCode.OK);
+      await sink.waitFor('traces', 2);
+      expect(await exportWith(grpc.credentials.createSsl(ca))).toBe(GrpcCode.UNAVAILABLE);
+      expect(sink.count('traces')).toBe(2);
+    } finally {
+      await a.stop();
+    }
+  });
+});
+
+describe('OTLP/gRPC server on a host name', () => {
+  it('listens on every address of localhost, on one port', async () => {
+    const config = sinkConfig({ processors: {} });
+    const sink = createSink();
+    (config.receivers.otlp.protocols as Record<string, Record<string, unknown>>).grpc!.endpoint = 'localhost:0';
+    const a = await Agent.start(config, { factories: [sink.factory] });
+    try {
+      const port = a.component<OtlpReceiver>('receiver', 'otlp')!.endpoints.grpc!.split(':').pop();
+      const addresses = [...new Set((await lookup('localhost', { all: true })).map((x) => x.address))];
+      for (const address of addresses) {
+        const s = http2.connect(`http://${address.includes(':') ? `[${address}]` : address}:${port}`);
+        const status = await new Promise<string>((resolve) => {
+          const st = s.request({ ':method': 'POST', ':path': TRACES, 'content-type': 'application/grpc' });
+          let code = '';
+          st.on('response', (h) => { code = String(h['grpc-status'] ?? code); });
+          st.on('trailers', (h) => { code = String(h['grpc-status']); });
+          st.on('close', () => resolve(code));
+          st.resume();
+          st.end(frameMessage(request(1)));
+        });
+        s.close();
+        expect(status, address).toBe('0');
+      }
+      expect(sink.count('traces')).toBe(addresses.length);
+    } finally {
+      await a.stop();
+    }
   });
 });
