@@ -149,3 +149,36 @@ describe('OTLP/gRPC transport', () => {
     expect(s.sessions).toBe(3);
   });
 });
+
+describe('OTLP/gRPC transport, dead connections', () => {
+  it('drops a connection that stops answering (no PING answer after a deadline) and dials again', async () => {
+    // a TCP proxy whose connections can go silent: no more forwarding either way, socket kept open
+    const silenced = new Set<net.Socket>();
+    const connections: net.Socket[] = [];
+    const s = await server((stream) => ok(stream));
+    const proxy = net.createServer((down) => {
+      connections.push(down);
+      const up = net.connect(s.port, '127.0.0.1');
+      down.on('data', (d) => { if (!silenced.has(down)) up.write(d); });
+      up.on('data', (d) => { if (!silenced.has(down)) down.write(d); });
+      down.on('error', () => up.destroy());
+      up.on('error', () => down.destroy());
+      down.on('close', () => up.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const t = transport((proxy.address() as net.AddressInfo).port);
+      await expect(send(t)).resolves.toBeUndefined();
+      silenced.add(connections[0]!);
+      expect((await send(t, 200))?.failure).toBe('grpc DEADLINE_EXCEEDED');
+      // the silent connection is dropped within the PING timeout; the next attempt dials anew
+      const deadline = Date.now() + 8000;
+      let e: ExportSendError | undefined = await send(t, 500);
+      while (e !== undefined && Date.now() < deadline) e = await send(t, 500);
+      expect(e).toBeUndefined();
+      expect(connections.length).toBe(2);
+    } finally {
+      proxy.close();
+    }
+  }, 15_000);
+});

@@ -20,6 +20,8 @@ const gzipAsync = promisify(gzip);
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 /** Flow-control window the agent opens for answers (they are small; this only avoids updates). */
 const WINDOW = 1 << 20;
+/** How long a connection whose call passed its deadline has to answer a PING before it is dropped. */
+const PING_TIMEOUT_MS = 5000;
 
 const OK: SendResult = { rejected: 0, errorMessage: '' };
 
@@ -125,8 +127,10 @@ export class GrpcTransport implements Transport {
         stream.close(NGHTTP2_CANCEL);
       };
       const timer = setTimeout(() => {
-        // a connection that never came up is dropped, so the next attempt dials again
+        // a connection that never came up is dropped, so the next attempt dials again; one that
+        // is up must answer a PING soon, or it is taken for dead (a peer gone without closing it)
         if (session.connecting) session.destroy();
+        else this.probe(session);
         cancel(GrpcCode.DEADLINE_EXCEEDED, `deadline of ${opts.timeoutMs} ms exceeded${this.lastError ? ` (${this.lastError.message})` : ''}`);
       }, opts.timeoutMs);
       const onAbort = () => cancel(GrpcCode.CANCELLED, 'the export was cancelled (shutdown)');
@@ -164,6 +168,18 @@ export class GrpcTransport implements Transport {
       stream.write(framePrefix(body.length, this.gzip));
       stream.end(body);
     });
+  }
+
+  /** Sends a PING on `session` and destroys it unless the answer comes within {@link PING_TIMEOUT_MS}. */
+  private probe(session: http2.ClientHttp2Session): void {
+    if (session.destroyed || session.closed) return;
+    const dead = setTimeout(() => session.destroy(), PING_TIMEOUT_MS);
+    dead.unref();
+    try {
+      if (!session.ping((err) => { if (!err) clearTimeout(dead); })) clearTimeout(dead); // a ping already in flight
+    } catch {
+      clearTimeout(dead);
+    }
   }
 
   /** The partial success in an OK answer's message. */

@@ -1,6 +1,7 @@
 // tail_sampling core: decision timing on the fake clock, eviction, span bound, late spans and the
 // decision cache, what kept spans carry, self metrics, shutdown.
 import { describe, expect, it } from 'vitest';
+import { errors as outrider } from '../../agent/errors.js';
 import { thresholdOf } from '../../agent/sampling/otep235.js';
 import { tailSamplingFactory } from './index.js';
 import { attr, batch, sampler, tspan } from './test-kit.js';
@@ -158,5 +159,47 @@ describe('tail_sampling records and reports', () => {
     expect(got).toHaveLength(1);
     expect(got[0]!.resourceSpans.map((rs) => [rs.resource!.attributes[0]!.value, rs.scopeSpans[0]!.spans.length])).toEqual([['a', 1], ['b', 2]]);
     await p.shutdown();
+  });
+});
+
+describe('tail_sampling when the next consumer refuses kept spans', () => {
+  it('retries a retryable refusal with backoff, refuses new data meanwhile (retryable), and loses nothing', async () => {
+    let refusing = true;
+    const { p, settings, kept } = await sampler({ decision_wait: '1s', decision_wait_after_root: '0s' }, { refuse: () => (refusing ? outrider.dataRefused('sending queue is full') : undefined) });
+    await p.consume(batch([tspan(1), tspan(2)]));
+    await settings.clock.advance(1_000); // decided and refused
+    expect(kept()).toEqual([]);
+    await expect(p.consume(batch([tspan(3)]))).rejects.toMatchObject({ code: 'DATA_REFUSED', retryable: true });
+    await settings.clock.advance(100); // first retry: still refused
+    expect(kept()).toEqual([]);
+    refusing = false;
+    await settings.clock.advance(199);
+    expect(kept()).toEqual([]);
+    await settings.clock.advance(1); // second retry, 200 ms after the first: accepted
+    expect(kept()).toEqual([1, 2]);
+    await p.consume(batch([tspan(3)])); // taken in again
+    const text = await settings.render();
+    expect(text).toMatch(/outrider_processor_refused_spans_total\{[^}]*processor="tail_sampling"[^}]*\} 1/);
+    expect(text).not.toMatch(/outrider_sampling_send_failed_spans_total\{[^}]*\} [1-9]/);
+    await p.shutdown();
+    expect(kept()).toEqual([1, 2, 3]);
+  });
+
+  it('counts a permanent refusal as failed at once; at shutdown gives up a retryable one after 5 s, counted', async () => {
+    const a = await sampler({ decision_wait: '1s', decision_wait_after_root: '0s' }, { refuse: () => outrider.invalidData('bad batch') });
+    await a.p.consume(batch([tspan(1)]));
+    await a.settings.clock.advance(1_000);
+    expect(await a.settings.render()).toMatch(/outrider_sampling_send_failed_spans_total\{[^}]*\} 1/);
+    await a.p.consume(batch([tspan(2)])); // nothing is held: new data is taken
+    await a.p.shutdown();
+
+    const b = await sampler({}, { refuse: () => outrider.dataRefused('sending queue is full') });
+    await b.p.consume(batch([tspan(1)]));
+    const done = b.p.shutdown();
+    await b.settings.clock.advance(4_999);
+    expect(await b.settings.render()).not.toMatch(/outrider_sampling_send_failed_spans_total\{[^}]*\} [1-9]/);
+    await b.settings.clock.advance(1);
+    await done;
+    expect(await b.settings.render()).toMatch(/outrider_sampling_send_failed_spans_total\{[^}]*\} 1/);
   });
 });

@@ -6,7 +6,9 @@
 import type { Component, Consumer, CreateSettings, Host } from '../../agent/component.js';
 import { once } from '../../agent/component.js';
 import { ADMISSION, type Admission } from '../../agent/admission.js';
-import type { Timer } from '../../agent/clock.js';
+import type { Counter } from '@opentelemetry/api';
+import { sleep, type Timer } from '../../agent/clock.js';
+import { errors } from '../../agent/errors.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
 import { ThresholdWriter } from '../../agent/sampling/record.js';
@@ -19,6 +21,12 @@ import { FALLBACK_POLICY, HeadFallback, fallbackPercentage } from './fallback.js
 import { buildPolicy, type Policy } from './policies.js';
 import { SamplerMetrics } from './sampler-metrics.js';
 import { DROP, isRoot } from './trace-view.js';
+
+/** First and longest wait between retries of kept spans the next consumer refused (retryable). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+/** How long shutdown keeps retrying kept spans the next consumer refuses. */
+const SHUTDOWN_RETRY_MS = 5000;
 
 /** Why a trace was decided: its wait ran out, its root's wait ran out, it was evicted, it hit the span bound, memory pressure, shutdown. */
 export type DecideReason = 'wait' | 'root' | 'evicted' | 'span_limit' | 'pressure' | 'shutdown';
@@ -47,6 +55,12 @@ export class TailSampler implements Component, Consumer<TracesData> {
   private timer: Timer | undefined;
   private timerAt = Infinity;
   private sending: Promise<void> = Promise.resolve();
+  /** Set while kept spans wait to be retried downstream: new data is refused meanwhile. */
+  private blocked = false;
+  /** Aborted when shutdown's retry time is over: refused output is then given up. */
+  private readonly giveUp = new AbortController();
+  private readonly refused: Counter;
+  private readonly attrs: Record<string, string>;
   private stopped = false;
   private spansInMemory = 0;
   private readonly m: SamplerMetrics;
@@ -62,6 +76,8 @@ export class TailSampler implements Component, Consumer<TracesData> {
     const pct = fallbackPercentage(cfg);
     this.fallback = pct === undefined ? undefined : new HeadFallback(pct);
     this.m = new SamplerMetrics(settings, () => this.traces.size);
+    this.refused = settings.meter.createCounter('outrider_processor_refused_spans', { description: 'Items refused by a processor (the sender is asked to retry).' });
+    this.attrs = { processor: settings.id, pipeline: settings.pipeline ?? '' };
     this.stats = this.m.stats;
   }
 
@@ -82,6 +98,11 @@ export class TailSampler implements Component, Consumer<TracesData> {
 
   async consume(td: TracesData): Promise<void> {
     if (this.stopped) return this.next.consume(td);
+    if (this.blocked) {
+      const n = spanCount(td);
+      this.refused.add(n, this.attrs);
+      throw errors.dataRefused(`${this.settings.id}: kept spans are waiting for the next consumer to accept them`);
+    }
     const now = this.settings.clock.now();
     const sw = new Sweep();
     const pressure = this.underPressure(now, sw);
@@ -275,14 +296,37 @@ export class TailSampler implements Component, Consumer<TracesData> {
     return at;
   }
 
-  /** Hands kept spans on in order; a refusal is logged and counted (the sender was answered long ago). */
+  /**
+   * Hands kept spans on in order. The sender was acknowledged long ago, so a retryable refusal (a
+   * full exporter queue, a batch processor over max_pending_items) is retried with backoff rather
+   * than dropped, and until it is accepted {@link consume} refuses new data (retryable): the
+   * backpressure reaches the sender, nothing acknowledged is lost. A permanent refusal, or one
+   * still refused when shutdown's retry time ends, is logged and counted.
+   */
   private send(td: TracesData | undefined): void {
     if (!td) return;
     const n = spanCount(td);
-    this.sending = this.sending.then(() => this.next.consume(td)).catch((err: Error) => {
-      this.m.sendFailed(n);
-      this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
-    });
+    this.sending = this.sending.then(() => this.deliver(td, n));
+  }
+
+  private async deliver(td: TracesData, n: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.next.consume(td);
+        break;
+      } catch (e) {
+        const err = e as { retryable?: boolean; message?: string };
+        if (!err.retryable || this.giveUp.signal.aborted) {
+          this.m.sendFailed(n);
+          this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
+          break;
+        }
+        if (attempt === 1) this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream; retrying, refusing new data meanwhile');
+        this.blocked = true;
+        await sleep(this.settings.clock, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1)), this.giveUp.signal);
+      }
+    }
+    this.blocked = false;
   }
 
   /** Stops timers; decides (or drops, per drop_pending_traces_on_shutdown) what is buffered and hands it on. */
@@ -301,6 +345,9 @@ export class TailSampler implements Component, Consumer<TracesData> {
     this.arrivals.clear();
     this.roots.clear();
     this.send(this.output(sw));
+    // what the next consumer still refuses is retried for a while, then given up (and counted)
+    const timer = this.settings.clock.setTimeout(() => this.giveUp.abort(), SHUTDOWN_RETRY_MS);
     await this.sending;
+    timer.cancel();
   });
 }

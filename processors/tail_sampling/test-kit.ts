@@ -47,10 +47,12 @@ export function attr(s: Span, key: string): AnyValue | undefined {
 }
 
 /** A started tail sampler on a fake clock with a sink (and the given admission service); `kept()` lists the trace numbers that reached the sink. */
-export async function sampler(cfg: Record<string, unknown>, o: { admission?: Admission } = {}): Promise<{ p: TailSampler; settings: TestSettings; got: TracesData[]; spans: () => Span[]; kept: () => number[] }> {
+export async function sampler(cfg: Record<string, unknown>, o: { admission?: Admission; refuse?: (d: TracesData) => Error | undefined } = {}): Promise<{ p: TailSampler; settings: TestSettings; got: TracesData[]; spans: () => Span[]; kept: () => number[] }> {
   const settings = testSettings('tail_sampling', 'traces');
   const got: TracesData[] = [];
-  const p = tailSamplingFactory.create.traces!(settings, tailSamplingFactory.parse(cfg), { consume: async (d) => { got.push(d); } }) as TailSampler;
+  // `refuse` says whether the next consumer refuses a delivery, and with what
+  const next = { consume: async (d: TracesData) => { const e = o.refuse?.(d); if (e) throw e; got.push(d); } };
+  const p = tailSamplingFactory.create.traces!(settings, tailSamplingFactory.parse(cfg), next) as TailSampler;
   await p.start(o.admission ? testHost([[METRICS, settings.registry], [SIGNALS, settings.signals], [ADMISSION, o.admission]]) : settings.host);
   const spans = () => spansOf(got);
   return { p, settings, got, spans, kept: () => [...new Set(spans().map(traceNo))].sort((a, b) => a - b) };
