@@ -241,6 +241,8 @@ class UnaryCall {
     if (count) this.server.badRequest(err);
     const stream = this.stream;
     if (stream.destroyed || stream.closed) return;
+    // whatever the client still sends is read and dropped, so the stream can end
+    stream.resume();
     const headers: http2.OutgoingHttpHeaders = {
       ':status': status, 'content-type': 'application/grpc', 'grpc-accept-encoding': GRPC_ACCEPT_ENCODING,
       'grpc-status': String(err.grpcCode), 'grpc-message': encodeGrpcMessage(err.message),
