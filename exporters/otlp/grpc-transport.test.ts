@@ -113,6 +113,14 @@ describe('OTLP/gRPC transport', () => {
     expect(r?.retryable).toBe(true);
   });
 
+  it('stops reading an answer larger than 4 MiB (RESOURCE_EXHAUSTED, not retried)', async () => {
+    const s = await server((stream) => ok(stream, new Uint8Array(5 * 1024 * 1024)));
+    const e = await send(transport(s.port));
+    expect(e?.failure).toBe('grpc RESOURCE_EXHAUSTED');
+    expect(e?.message).toMatch(/answer is larger than max/);
+    expect(e?.retryable).toBe(false);
+  });
+
   it('ends a call the server does not answer at its deadline (DEADLINE_EXCEEDED, retryable), and cancels on abort', async () => {
     const s = await server(() => undefined);
     const t = transport(s.port);

@@ -20,6 +20,8 @@ const gzipAsync = promisify(gzip);
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 /** Flow-control window the agent opens for answers (they are small; this only avoids updates). */
 const WINDOW = 1 << 20;
+/** Largest answer read (an Export*ServiceResponse is a few bytes; gRPC's default limit). */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** How long a connection whose call passed its deadline has to answer a PING before it is dropped. */
 const PING_TIMEOUT_MS = 5000;
 
@@ -148,7 +150,12 @@ export class GrpcTransport implements Transport {
       };
       stream.on('response', status);
       stream.on('trailers', status);
-      stream.on('data', (chunk: Buffer) => { outcome.body.push(chunk); });
+      let answerBytes = 0;
+      stream.on('data', (chunk: Buffer) => {
+        answerBytes += chunk.length;
+        if (answerBytes > MAX_ANSWER_BYTES) return cancel(GrpcCode.RESOURCE_EXHAUSTED, `the answer is larger than max (more than ${MAX_ANSWER_BYTES} bytes)`);
+        outcome.body.push(chunk);
+      });
       stream.on('error', (err) => {
         const cause = this.lastError && this.lastError !== err ? `${err.message}: ${this.lastError.message}` : err.message;
         settle({ code: GrpcCode.UNAVAILABLE, message: `connection failed: ${cause}`, body: [] });
