@@ -150,6 +150,24 @@ describe('OTLP/gRPC transport', () => {
     await expect(send(t)).resolves.toBeUndefined();
   });
 
+  it('a call cancelled while its TLS connection is still being made does not throw when the connection fails', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const t = new GrpcTransport('otlp/test', otlpExporterFactory.parse({ endpoint: `127.0.0.1:${port}`, tls: { insecure_skip_verify: true } }) as never);
+    transports.push(t);
+    for (let i = 0; i < 20; i++) {
+      const ac = new AbortController();
+      const pending = send(t, 2000, ac.signal);
+      ac.abort();
+      expect((await pending)?.failure).toMatch(/grpc (CANCELLED|UNAVAILABLE)/);
+      expect((await send(t, 2000, ac.signal))?.failure).toBe('grpc CANCELLED');
+    }
+    // an unhandled 'error' would surface as an uncaught exception after the test
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
   it('opens a new connection after the server sends GOAWAY', async () => {
     const s = await server((stream) => { ok(stream); stream.session?.close(); });
     const t = transport(s.port);

@@ -109,6 +109,10 @@ export class GrpcTransport implements Transport {
     return new Promise((resolve) => {
       const outcome: Outcome = { message: '', body: [] };
       let settled = false;
+      if (opts.signal?.aborted) {
+        resolve({ code: GrpcCode.CANCELLED, message: 'the export was cancelled (shutdown)', body: [] });
+        return;
+      }
       const session = this.connection();
       let stream: http2.ClientHttp2Stream;
       try {
@@ -117,6 +121,9 @@ export class GrpcTransport implements Transport {
         resolve({ code: GrpcCode.UNAVAILABLE, message: `cannot start a call: ${(err as Error).message}`, body: [] });
         return;
       }
+      // a stream cancelled while its connection is still being made is destroyed with the
+      // connection's error when that fails: never an unhandled 'error' (outcome handled below)
+      stream.on('error', () => undefined);
       const settle = (o: Outcome) => {
         if (settled) return;
         settled = true;
@@ -136,7 +143,6 @@ export class GrpcTransport implements Transport {
         cancel(GrpcCode.DEADLINE_EXCEEDED, `deadline of ${opts.timeoutMs} ms exceeded${this.lastError ? ` (${this.lastError.message})` : ''}`);
       }, opts.timeoutMs);
       const onAbort = () => cancel(GrpcCode.CANCELLED, 'the export was cancelled (shutdown)');
-      if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
 
       const status = (h: http2.IncomingHttpHeaders) => {
