@@ -86,7 +86,7 @@ export class GrpcTransport implements Transport {
     session.once('goaway', forget);
     session.once('connect', () => {
       this.lastError = undefined;
-      session.setLocalWindowSize(WINDOW);
+      try { session.setLocalWindowSize(WINDOW); } catch { /* the connection is already gone */ }
     });
     this.session = session;
     return session;

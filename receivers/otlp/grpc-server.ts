@@ -72,7 +72,8 @@ export class OtlpGrpcServer {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
       session.on('error', noop);
-      session.setLocalWindowSize(SESSION_WINDOW);
+      // a session already gone (a client that connected and left at once) keeps the default window
+      try { session.setLocalWindowSize(SESSION_WINDOW); } catch { /* gone */ }
     });
     server.on('sessionError', noop);
     server.on('stream', (stream, headers) => this.onStream(stream, headers));
