@@ -8,16 +8,17 @@ export const GRPC_ACCEPT_ENCODING = GRPC_ENCODINGS.join(',');
 
 /** The length-prefixed frame of one message: a compressed flag, a 4-byte big-endian length, the bytes. */
 export function frameMessage(message: Uint8Array, compressed = false): Buffer {
-  const out = Buffer.allocUnsafe(5 + message.byteLength);
-  out[0] = compressed ? 1 : 0;
-  out.writeUInt32BE(message.byteLength, 1);
+  const out = writePrefix(Buffer.allocUnsafe(5 + message.byteLength), message.byteLength, compressed);
   out.set(message, 5);
   return out;
 }
 
 /** The 5-byte prefix of a message frame, written separately from a body that is not copied. */
 export function framePrefix(length: number, compressed = false): Buffer {
-  const out = Buffer.allocUnsafe(5);
+  return writePrefix(Buffer.allocUnsafe(5), length, compressed);
+}
+
+function writePrefix(out: Buffer, length: number, compressed: boolean): Buffer {
   out[0] = compressed ? 1 : 0;
   out.writeUInt32BE(length, 1);
   return out;

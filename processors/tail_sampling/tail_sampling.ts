@@ -8,7 +8,7 @@ import { once } from '../../agent/component.js';
 import { ADMISSION, type Admission } from '../../agent/admission.js';
 import type { Counter } from '@opentelemetry/api';
 import { sleep, type Timer } from '../../agent/clock.js';
-import { errors } from '../../agent/errors.js';
+import { asOutriderError, errors } from '../../agent/errors.js';
 import type { Span, TracesData } from '../../agent/pdata/model.js';
 import { randomnessOf, thresholdOf } from '../../agent/sampling/otep235.js';
 import { ThresholdWriter } from '../../agent/sampling/record.js';
@@ -315,7 +315,7 @@ export class TailSampler implements Component, Consumer<TracesData> {
         await this.next.consume(td);
         break;
       } catch (e) {
-        const err = e as { retryable?: boolean; message?: string };
+        const err = asOutriderError(e);
         if (!err.retryable || this.giveUp.signal.aborted) {
           this.m.sendFailed(n);
           this.settings.logger.warn({ err: err.message, spans: n }, 'tail_sampling: kept spans refused downstream');
