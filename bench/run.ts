@@ -10,7 +10,7 @@ import { benchBufferedSpanMemory } from './tail-sampling-memory.js';
 import { benchSloCount, benchSloStartup, SLO_PROCESSOR_YAML } from './slo.js';
 import { benchAlertingEvaluation } from './alerting.js';
 import { idleRssMedian } from './idle-rss.js';
-import { cpuSeconds, rssMib, runLoadgen, runSteadyLoad, startAgent, startNullSink, type Target } from './servers.js';
+import { cpuSeconds, rssMib, runLoadgen, runSteadyLoad, startAgent, startNullSink, startTransportFloor, type Target } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -48,8 +48,28 @@ const TAIL_SAMPLING_YAML = `  tail_sampling:
 const FULL = 'full: otlp → memory_limiter → redaction → cost → spanmetrics → slo (20) → tail_sampling → batch → otlp out (new trace ids per request)';
 
 /** Agent scenarios: name → config. Each is measured against the null sink in the same run. */
+const RECEIVE_AND_DROP = 'receive-and-drop (otlp → nop)';
+
+/** otlp → batch → otlp out: the contrib testbed's 10k spans/s pipeline (TestTrace10kSPS, OTLP-gRPC). */
+const PASS_THROUGH_YAML = `${receiver}
+processors: { batch: {} }
+exporters:
+  otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none }
+service:
+  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
+`;
+
+/**
+ * What a steady 10,000 spans/s costs below the full pipeline, measured beside it: bare node:http2
+ * answering each call (transport-floor.ts), the agent receiving and decoding with nothing behind,
+ * and the agent batching what it receives and sending it on to a null sink (no other processor).
+ */
+type Floor = 'transport' | 'receiveAndDrop' | 'passThrough';
+
 export const scenarios: Record<string, string> = {
-  'receive-and-drop (otlp → nop)': `${receiver}
+  [RECEIVE_AND_DROP]: `${receiver}
 exporters: { nop: {} }
 service:
   telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
@@ -173,36 +193,50 @@ async function measure(start: () => Promise<Target>, uniqueTraces = false): Prom
  * agent's interleaved (one agent, warmed up once): a single run's p99 on a shared machine is as much
  * the machine's as the agent's.
  */
-async function steadyFigures(yaml: string, fullSpansPerSec: number): Promise<{ halfRate: number; p50Ms: number; p99Ms: number; sinkP99Ms: number; addedP99Ms: number; cpuShareAt10k: number; refusedAt10k: number }> {
+async function steadyFigures(yaml: string, fullSpansPerSec: number): Promise<{ halfRate: number; p50Ms: number; p99Ms: number; sinkP99Ms: number; addedP99Ms: number; cpuShareAt10k: number; refusedAt10k: number; floorsAt10k: Record<Floor, number> }> {
   const halfRate = Math.round(fullSpansPerSec / 2 / 100) * 100;
-  process.stderr.write(`full pipeline at a steady ${halfRate} spans/s (half its throughput) and at 10,000 spans/s, ${ROUNDS} rounds\n`);
-  const sink = await startNullSink();
-  const agent = await startScenario(FULL, yaml).catch(async (err) => { await sink.stop(); throw err; });
+  process.stderr.write(`full pipeline at a steady ${halfRate} spans/s (half its throughput) and at 10,000 spans/s, beside the floors at 10,000 spans/s, ${ROUNDS} rounds\n`);
+  const started: Target[] = [];
+  const start = async (t: Promise<Target>): Promise<Target> => { const target = await t; started.push(target); return target; };
   const sinkP99: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
   const cpu: number[] = [];
+  const floorCpu: Record<Floor, number[]> = { transport: [], receiveAndDrop: [], passThrough: [] };
   let refused = 0;
+  /** CPU share of a core `target` used while taking a steady 10,000 spans/s. */
+  const cpuAt10k = async (target: Target): Promise<{ share: number; refused: number }> => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const cpu0 = cpuSeconds(target.pid);
+    const t0 = Date.now();
+    const r = await runSteadyLoad(target.address, 10_000, SECONDS * 2);
+    return { share: (cpuSeconds(target.pid) - cpu0) / ((Date.now() - t0) / 1000), refused: r.refused };
+  };
   try {
-    await runLoadgen(agent.address, 1, CONCURRENCY, true); // warm-up
+    const sink = await start(startNullSink());
+    const agent = await start(startScenario(FULL, yaml));
+    const floors: Record<Floor, Target> = {
+      transport: await start(startTransportFloor()),
+      receiveAndDrop: await start(startScenario(RECEIVE_AND_DROP, scenarios[RECEIVE_AND_DROP]!)),
+      passThrough: await start(startScenario('pass-through', PASS_THROUGH_YAML)),
+    };
+    for (const t of [agent, ...Object.values(floors)]) await runLoadgen(t.address, 1, CONCURRENCY, true); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       sinkP99.push((await runSteadyLoad(sink.address, halfRate, SECONDS * 2)).p99Ms);
       const half = await runSteadyLoad(agent.address, halfRate, SECONDS * 2);
       p50.push(half.p50Ms);
       p99.push(half.p99Ms);
-      await new Promise((r) => setTimeout(r, 1000));
-      const cpu0 = cpuSeconds(agent.pid);
-      const t0 = Date.now();
-      const at10k = await runSteadyLoad(agent.address, 10_000, SECONDS * 2);
-      cpu.push((cpuSeconds(agent.pid) - cpu0) / ((Date.now() - t0) / 1000));
+      const at10k = await cpuAt10k(agent);
+      cpu.push(at10k.share);
       refused += at10k.refused; // every round's: a refusal in any of them shows
+      for (const [name, t] of Object.entries(floors) as Array<[Floor, Target]>) floorCpu[name].push((await cpuAt10k(t)).share);
     }
     const sinkP99Ms = median(sinkP99);
     const p99Ms = median(p99);
-    return { halfRate, p50Ms: median(p50), p99Ms, sinkP99Ms, addedP99Ms: p99Ms - sinkP99Ms, cpuShareAt10k: median(cpu), refusedAt10k: refused };
+    const floorsAt10k = Object.fromEntries(Object.entries(floorCpu).map(([k, v]) => [k, median(v)])) as Record<Floor, number>;
+    return { halfRate, p50Ms: median(p50), p99Ms, sinkP99Ms, addedP99Ms: p99Ms - sinkP99Ms, cpuShareAt10k: median(cpu), refusedAt10k: refused, floorsAt10k };
   } finally {
-    await agent.stop();
-    await sink.stop();
+    for (const t of started) await t.stop();
   }
 }
 
@@ -306,7 +340,10 @@ function fullTable(full: Row | undefined, sink: Row | undefined, steady: Awaited
     line('null sink (decode only), spans/s', f(sink?.spansPerSec), '—'),
     line('full pipeline throughput, spans/s', `${f(full?.spansPerSec)} (${f(full?.ratio, 2)}× null sink)`, '~24K sustained on 2 CPU, ~18K with tail_sampling (performance.md, v0.1.3)'),
     line(`p99 added latency at ${f(steady?.halfRate)} spans/s (50 %)`, `${f(steady?.addedP99Ms, 2)} ms (agent ${f(steady?.p99Ms, 2)}, sink ${f(steady?.sinkP99Ms, 2)})`, 'not published'),
-    line('CPU at a steady 10,000 spans/s', `${f((steady?.cpuShareAt10k ?? NaN) * 100, 1)} % of a core (${f(steady?.refusedAt10k)} spans refused)`, '≤ 20 % of a core, OTLP-gRPC + batch (testbed limit)'),
+    line('CPU at a steady 10,000 spans/s', `${f((steady?.cpuShareAt10k ?? NaN) * 100, 1)} % of a core (${f(steady?.refusedAt10k)} spans refused)`, 'not published for a full pipeline'),
+    line('  below it, same rounds: bare node:http2', `${f((steady?.floorsAt10k.transport ?? NaN) * 100, 1)} % (answers each call, decodes nothing)`, '—'),
+    line('  receive and decode, nothing behind', `${f((steady?.floorsAt10k.receiveAndDrop ?? NaN) * 100, 1)} % (otlp → nop)`, '—'),
+    line('  receive, batch and send on', `${f((steady?.floorsAt10k.passThrough ?? NaN) * 100, 1)} % (otlp → batch → otlp out)`, '≤ 20 % of a core, the same pipeline (testbed limit)'),
     line('RSS idle (default config) / under load (full)', `${f(idle.settledMib * 1.048576, 1)} MB / ${f(full?.rssLoadMib, 1)} MiB`, '≤ 100 MiB at 10k spans/s (testbed limit)'),
     line('bytes per buffered span (tail sampling)', `${f(buffered.bufferedBytesPerSpan)} B (encoded ${f(buffered.encodedBytesPerSpan)} B)`, 'not published (spans kept decoded)'),
   ];

@@ -39,10 +39,20 @@ function stopper(child: ChildProcess): () => Promise<void> {
   });
 }
 
-export async function startNullSink(): Promise<Target> {
-  const child = spawn(process.execPath, [dist('./null-sink.js'), '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a bench server script that prints its port on its first line. */
+async function startServerScript(name: string, script: string, arg: string): Promise<Target> {
+  const child = spawn(process.execPath, [dist(script), arg], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
-  return { name: 'null-sink', address: `127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child) };
+  return { name, address: `127.0.0.1:${port}`, pid: child.pid!, stop: stopper(child) };
+}
+
+export function startNullSink(): Promise<Target> {
+  return startServerScript('null-sink', './null-sink.js', '127.0.0.1:0');
+}
+
+/** The transport floor: bare node:http2 answering every call OK, decoding nothing (transport-floor.ts). */
+export function startTransportFloor(): Promise<Target> {
+  return startServerScript('transport-floor', './transport-floor.js', '127.0.0.1');
 }
 
 /**

@@ -25,8 +25,8 @@ const SHUTDOWN_GRACE_MS = 5000;
 /** How long a stream that ended inside its message frame waits for the reset that may follow. */
 const CUT_FRAME_WAIT_MS = 100;
 /** Flow-control windows: a client may send this much before the agent's reads acknowledge it. */
-const STREAM_WINDOW = 1 << 20;
-const SESSION_WINDOW = 16 << 20;
+export const STREAM_WINDOW = 1 << 20;
+export const SESSION_WINDOW = 16 << 20;
 const noop = (): void => undefined;
 
 type Http2Server = http2.Http2Server | http2.Http2SecureServer;
