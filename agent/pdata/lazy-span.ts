@@ -53,6 +53,17 @@ export class LazySpan implements Span {
     this.#end = end;
   }
 
+  /**
+   * A LazySpan over bytes `start`–`end` of `buf` with attributes already appended to them and a
+   * trace state set since (see DecodedSpan.compact).
+   */
+  static over(buf: Uint8Array, start: number, end: number, appended: KeyValue[] | undefined, traceState: string | undefined): LazySpan {
+    const l = new LazySpan(buf, start, end);
+    l.#appended = appended;
+    l.#traceState = traceState;
+    return l;
+  }
+
   /** The decoded span behind `s` (decoding it now if needed), or `s` itself when it is not lazy. */
   static load(s: Span): Span {
     if (!(#buf in s)) return s;

@@ -9,6 +9,7 @@ import type { Span, TracesData } from './model.js';
 import { decodeTracesRequest } from './proto-decode.js';
 import { encodeTracesRequest } from './proto-encode.js';
 import { ProtoWriter } from './proto-writer.js';
+import { LazySpan } from './lazy-span.js';
 import { DecodedSpan, forgetRaw, setSpanAttribute } from './span-edit.js';
 
 /** A request of one span: name `name`, one attribute. */
@@ -97,5 +98,24 @@ describe('spans decoded from protobuf keep their received encoding', () => {
     const out = Buffer.from(encodeTracesRequest(decoded));
     expect(out.includes(Buffer.from([0x4e, 0xff]))).toBe(false);
     expect(out.includes(Buffer.from('N\uFFFDA', 'utf8'))).toBe(true);
+  });
+  it('compacted to its encoding (what a batch holds), a changed span is still sent, read and changed further as it is', () => {
+    fc.assert(fc.property(arb.traces, fc.array(fc.array(change, { maxLength: 4 }), { maxLength: 6 }), (td, changes) => {
+      const decoded = decodeTracesRequest(encodeTracesRequest(td));
+      const spans = spansOf(decoded);
+      spans.forEach((s, i) => { for (const c of changes[i % Math.max(1, changes.length)] ?? []) apply(s, c); });
+      const plain: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => ({ ...s })) })) })) };
+      const compacted: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => DecodedSpan.compact(s)) })) })) };
+      for (const [i, s] of spansOf(compacted).entries()) {
+        // only a span whose encoding still holds is compacted, and then not decoded by it
+        expect(LazySpan.isPending(s)).toBe(DecodedSpan.rawAttributes(spans[i]!) >= 0);
+      }
+      expect(decodeTracesRequest(encodeTracesRequest(compacted))).toEqual(plain);
+      // the agent's own attribute set afterwards, then every field read
+      for (const s of spansOf(compacted)) setSpanAttribute(s, 'outrider.test', 'x');
+      for (const s of spansOf(plain)) setSpanAttribute(s, 'outrider.test', 'x');
+      expect(decodeTracesRequest(encodeTracesRequest(compacted))).toEqual(plain);
+      expect(spansOf(compacted).map((s) => LazySpan.load(s))).toEqual(spansOf(plain));
+    }), fuzz(1000));
   });
 });

@@ -57,6 +57,21 @@ export class DecodedSpan implements Span {
   }
 
   /**
+   * `s` as a LazySpan over its received encoding, carrying the attributes appended since and a
+   * changed trace state — what {@link writeFields} would write — or `s` itself when it has no usable
+   * encoding. For holding spans a while: the decoded fields become garbage at once, young.
+   */
+  static compact(s: Span): Span {
+    if (!(#raw in s)) return s;
+    const d = s as DecodedSpan;
+    const raw = d.#raw;
+    if (raw === undefined || d.attributes.length < d.#attrs) return s;
+    return LazySpan.over(raw, d.#start, d.#end,
+      d.attributes.length > d.#attrs ? d.attributes.slice(d.#attrs) : undefined,
+      d.traceState !== d.#traceState ? d.traceState : undefined);
+  }
+
+  /**
    * Writes the fields of `s` (no tag, no length) from its received encoding plus the attributes
    * appended since and a changed trace state; false, having written nothing, when it has no usable one.
    */

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Consumer } from '../../agent/component.js';
 import { errors } from '../../agent/errors.js';
 import { spanCount } from '../../agent/pdata/count.js';
-import type { TracesData } from '../../agent/pdata/model.js';
+import type { Span, TracesData } from '../../agent/pdata/model.js';
+import { LazySpan } from '../../agent/pdata/lazy-span.js';
+import { decodeTracesRequest } from '../../agent/pdata/proto-decode.js';
+import { encodeTracesRequest } from '../../agent/pdata/proto-encode.js';
+import { forgetRaw } from '../../agent/pdata/span-edit.js';
 import { makeTraces } from '../../test/kit/gen.js';
 import { testSettings } from '../../test/kit/settings.js';
 import { batchFactory } from './index.js';
@@ -31,6 +35,26 @@ describe('batch processor', () => {
     await clock.advance(0);
     expect(got.map(spanCount)).toEqual([12]);
     expect(got[0]!.resourceSpans).toHaveLength(4);
+    await b.shutdown();
+  });
+
+  it('holds spans that came as protobuf as their received bytes, sent on unchanged and undecoded', async () => {
+    const { got, consumer } = collector();
+    const { b, settings, clock } = batch({ timeout: '200ms' }, consumer);
+    await b.start(settings.host);
+    const spansOf = (td: TracesData): Span[] => td.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    const sent = makeTraces(3);
+    const decoded = decodeTracesRequest(encodeTracesRequest(sent));
+    spansOf(decoded)[0]!.attributes.push({ key: 'cost.usd', value: 0.5 }); // appended upstream: kept
+    spansOf(decoded)[1]!.name = 'renamed';
+    forgetRaw(spansOf(decoded)[1]!); // changed otherwise: passed on as it is
+    const expected = decodeTracesRequest(encodeTracesRequest(decoded));
+    await b.consume(decoded);
+    await clock.advance(200);
+    const out = spansOf(got[0]!);
+    expect(out.map((s) => LazySpan.isPending(s))).toEqual([true, false, true]);
+    expect(decodeTracesRequest(encodeTracesRequest(got[0]!))).toEqual(expected);
+    expect(spansOf(expected)[0]!.attributes.at(-1)).toEqual({ key: 'cost.usd', value: 0.5 });
     await b.shutdown();
   });
 

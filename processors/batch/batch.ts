@@ -7,11 +7,28 @@ import { sleep, withTimeout, type Timer } from '../../agent/clock.js';
 import { asOutriderError, errors } from '../../agent/errors.js';
 import { itemCount, itemUnit } from '../../agent/pdata/count.js';
 import { mergeBatches, splitBatch } from '../../agent/pdata/merge.js';
-import type { Signal, SignalData } from '../../agent/pdata/model.js';
+import type { Signal, SignalData, TracesData } from '../../agent/pdata/model.js';
+import { DecodedSpan } from '../../agent/pdata/span-edit.js';
 import type { BatchConfig } from './config.js';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
+
+/**
+ * Holds each span that still has its received encoding as that encoding (a LazySpan): spans wait
+ * here up to `timeout`, and their decoded fields would otherwise survive young-generation
+ * collections and be copied, or promoted, on the way. The batch's span arrays may be shared with
+ * other pipelines (this processor does not change data); what they hold stays the same spans —
+ * equal fields, the same encoding — and references taken earlier stay valid.
+ */
+function compactSpans(td: TracesData): void {
+  for (const rs of td.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      const spans = ss.spans;
+      for (let i = 0; i < spans.length; i++) spans[i] = DecodedSpan.compact(spans[i]!);
+    }
+  }
+}
 
 export class Batcher<S extends Signal> implements Component, Consumer<SignalData[S]> {
   readonly mutates = false;
@@ -62,6 +79,7 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
       this.refused.add(n, this.attrs);
       throw errors.dataRefused(`${this.settings.id}: ${this.pendingItems} items pending downstream (max_pending_items ${this.maxPending})`);
     }
+    if (this.signal === 'traces') compactSpans(data as TracesData);
     this.parts.push(data);
     this.partItems += n;
     this.pendingItems += n;
