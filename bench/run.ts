@@ -93,16 +93,7 @@ service:
   ${SLO_PROCESSOR_YAML}
   batch: {}
 `, 'memory_limiter, spanmetrics, slo, batch'),
-  'otlp → batch → otlp out (memory queue) → null sink': `${receiver}
-processors:
-  batch: {}
-exporters:
-  otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none }
-service:
-  telemetry: { endpoint: "127.0.0.1:{tel}", logs: { level: warn } }
-  pipelines:
-    traces: { receivers: [otlp], processors: [batch], exporters: [otlp/out] }
-`,
+  'otlp → batch → otlp out (memory queue) → null sink': PASS_THROUGH_YAML,
   'otlp → otlp out (sqlite queue, no batch: kill -9 safe) → null sink': `${receiver}
 exporters:
   otlp/out: { endpoint: "{sink}", tls: { insecure: true }, compression: none, sending_queue: { storage: sqlite } }

@@ -46,6 +46,19 @@ function apply(span: Span, c: any): void {
   }
 }
 
+/**
+ * `td` sent and decoded, then changed by `changes` (span i takes list i modulo their number); `plain`
+ * is the same spans as plain objects, which are always encoded field by field: the reference.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function decodedAndChanged(td: TracesData, changes: any[][]): { decoded: TracesData; spans: Span[]; plain: TracesData } {
+  const decoded = decodeTracesRequest(encodeTracesRequest(td));
+  const spans = spansOf(decoded);
+  spans.forEach((s, i) => { for (const c of changes[i % Math.max(1, changes.length)] ?? []) apply(s, c); });
+  const plain: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => ({ ...s })) })) })) };
+  return { decoded, spans, plain };
+}
+
 describe('spans decoded from protobuf keep their received encoding', () => {
   it('decoded spans are DecodedSpans whose encoding is invisible to keys, JSON, copies and equality', () => {
     const td = decodeTracesRequest(encodeTracesRequest(oneSpan('GET /')));
@@ -59,11 +72,7 @@ describe('spans decoded from protobuf keep their received encoding', () => {
 
   it('what is encoded is the span as changed, for any spans and any allowed changes', () => {
     fc.assert(fc.property(arb.traces, fc.array(fc.array(change, { maxLength: 4 }), { maxLength: 6 }), (td, changes) => {
-      const decoded = decodeTracesRequest(encodeTracesRequest(td));
-      const spans = spansOf(decoded);
-      spans.forEach((s, i) => { for (const c of changes[i % Math.max(1, changes.length)] ?? []) apply(s, c); });
-      // the reference: the same spans as plain objects, which are always encoded field by field
-      const plain: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => ({ ...s })) })) })) };
+      const { decoded, plain } = decodedAndChanged(td, changes);
       const viaRaw = decodeTracesRequest(encodeTracesRequest(decoded));
       expect(viaRaw).toEqual(decodeTracesRequest(encodeTracesRequest(plain)));
       expect(viaRaw).toEqual(plain);
@@ -101,10 +110,7 @@ describe('spans decoded from protobuf keep their received encoding', () => {
   });
   it('compacted to its encoding (what a batch holds), a changed span is still sent, read and changed further as it is', () => {
     fc.assert(fc.property(arb.traces, fc.array(fc.array(change, { maxLength: 4 }), { maxLength: 6 }), (td, changes) => {
-      const decoded = decodeTracesRequest(encodeTracesRequest(td));
-      const spans = spansOf(decoded);
-      spans.forEach((s, i) => { for (const c of changes[i % Math.max(1, changes.length)] ?? []) apply(s, c); });
-      const plain: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => ({ ...s })) })) })) };
+      const { decoded, spans, plain } = decodedAndChanged(td, changes);
       const compacted: TracesData = { resourceSpans: decoded.resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => DecodedSpan.compact(s)) })) })) };
       for (const [i, s] of spansOf(compacted).entries()) {
         // only a span whose encoding still holds is compacted, and then not decoded by it
