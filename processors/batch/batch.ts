@@ -15,19 +15,18 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
 
 /**
- * Holds each span that still has its received encoding as that encoding (a LazySpan): spans wait
- * here up to `timeout`, and their decoded fields would otherwise survive young-generation
- * collections and be copied, or promoted, on the way. The batch's span arrays may be shared with
- * other pipelines (this processor does not change data); what they hold stays the same spans —
- * equal fields, the same encoding — and references taken earlier stay valid.
+ * `td` with each span that still has its received encoding held as that encoding (a LazySpan):
+ * spans wait here up to `timeout`, and their decoded fields would otherwise survive young-generation
+ * collections and be copied, or promoted, on the way. A new batch around the same resources and
+ * scopes: the one received may be shared with other pipelines (this processor does not change data).
  */
-function compactSpans(td: TracesData): void {
-  for (const rs of td.resourceSpans) {
-    for (const ss of rs.scopeSpans) {
-      const spans = ss.spans;
-      for (let i = 0; i < spans.length; i++) spans[i] = DecodedSpan.compact(spans[i]!);
-    }
-  }
+function compactSpans(td: TracesData): TracesData {
+  return {
+    resourceSpans: td.resourceSpans.map((rs) => ({
+      ...rs,
+      scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => DecodedSpan.compact(s)) })),
+    })),
+  };
 }
 
 export class Batcher<S extends Signal> implements Component, Consumer<SignalData[S]> {
@@ -79,8 +78,7 @@ export class Batcher<S extends Signal> implements Component, Consumer<SignalData
       this.refused.add(n, this.attrs);
       throw errors.dataRefused(`${this.settings.id}: ${this.pendingItems} items pending downstream (max_pending_items ${this.maxPending})`);
     }
-    if (this.signal === 'traces') compactSpans(data as TracesData);
-    this.parts.push(data);
+    this.parts.push(this.signal === 'traces' ? compactSpans(data as TracesData) as SignalData[S] : data);
     this.partItems += n;
     this.pendingItems += n;
     if (this.partItems >= this.config.send_batch_size) this.cut();
