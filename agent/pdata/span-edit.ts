@@ -57,16 +57,24 @@ export class DecodedSpan implements Span {
   }
 
   /**
+   * `s` when it is a DecodedSpan whose received encoding still holds (its received attributes all
+   * there: only appended to since), else undefined.
+   */
+  static #withEncoding(s: Span): DecodedSpan | undefined {
+    if (!(#raw in s)) return undefined;
+    const d = s as DecodedSpan;
+    return d.#raw === undefined || d.attributes.length < d.#attrs ? undefined : d;
+  }
+
+  /**
    * `s` as a LazySpan over its received encoding, carrying the attributes appended since and a
    * changed trace state — what {@link writeFields} would write — or `s` itself when it has no usable
    * encoding. For holding spans a while: the decoded fields become garbage at once, young.
    */
   static compact(s: Span): Span {
-    if (!(#raw in s)) return s;
-    const d = s as DecodedSpan;
-    const raw = d.#raw;
-    if (raw === undefined || d.attributes.length < d.#attrs) return s;
-    return LazySpan.over(raw, d.#start, d.#end,
+    const d = DecodedSpan.#withEncoding(s);
+    if (d === undefined) return s;
+    return LazySpan.over(d.#raw!, d.#start, d.#end,
       d.attributes.length > d.#attrs ? d.attributes.slice(d.#attrs) : undefined,
       d.traceState !== d.#traceState ? d.traceState : undefined);
   }
@@ -76,11 +84,9 @@ export class DecodedSpan implements Span {
    * appended since and a changed trace state; false, having written nothing, when it has no usable one.
    */
   static writeFields(w: ProtoWriter, s: Span): boolean {
-    if (!(#raw in s)) return false;
-    const d = s as DecodedSpan;
-    const raw = d.#raw;
-    if (raw === undefined || d.attributes.length < d.#attrs) return false;
-    w.raw(raw, d.#start, d.#end);
+    const d = DecodedSpan.#withEncoding(s);
+    if (d === undefined) return false;
+    w.raw(d.#raw!, d.#start, d.#end);
     if (d.attributes.length > d.#attrs) writeKeyValues(w, 0x4a, d.attributes, d.#attrs);
     if (d.traceState !== d.#traceState) { w.uint32(0x1a); w.string(d.traceState); }
     return true;
